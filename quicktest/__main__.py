@@ -1,0 +1,5 @@
+"""`python -m quicktest` runs the command line."""
+
+from quicktest.cli import main
+
+raise SystemExit(main())

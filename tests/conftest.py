@@ -1,0 +1,51 @@
+"""Shared test helpers: the repo's folders, a CLI runner, and a writable copy of the bank."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from quicktest.bank import Bank, load_bank
+from quicktest.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "questions"
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch, tmp_path):
+    """Run the quicktest command line in this process; returns exit code, stdout, stderr."""
+    monkeypatch.setenv("QUICKTEST_DB", str(tmp_path / "sessions.db"))
+    monkeypatch.delenv("QUICKTEST_QUESTIONS", raising=False)
+
+    def run(*args: str) -> Result:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank(QUESTIONS)
+
+
+@pytest.fixture
+def bank_copy(tmp_path) -> Path:
+    """A writable copy of the shipped bank, to break in one place per test."""
+    target = tmp_path / "bank"
+    shutil.copytree(QUESTIONS, target)
+    return target

@@ -1,0 +1,83 @@
+"""The command line: the JSON contract, text output, exit codes and lazy heavy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+
+def test_score_json_follows_the_contract(cli):
+    result = cli("score", EXAMPLES / "vibe_revenue.yaml", "--format", "json")
+    assert result.code == 0, result.err
+    read = json.loads(result.out)
+    assert {"client", "respondent", "date", "basis", "dominant", "patterns", "metrics",
+            "unanswered"} <= set(read)
+    assert read["client"] == "Northwind Data" and read["date"] == "2026-11-02"
+    assert read["basis"] == "answers+metrics" and read["dominant"] == "vibe_revenue"
+    assert read["metrics"]["nrr"] == pytest.approx(1.11)
+    assert read["metrics"]["nrr_grr_spread"] == pytest.approx(0.46)
+    for pattern in read["patterns"]:
+        assert {"id", "name", "score", "level", "caps", "evidence"} <= set(pattern)
+        assert 0 <= pattern["score"] <= 1
+        assert pattern["level"] in {"strong", "moderate", "weak", "none"}
+        for item in pattern["evidence"]:
+            assert {"source", "ref", "text"} <= set(item)
+            assert item["source"] in {"answer", "metric"} and item["text"]
+
+
+def test_score_text_reads_like_a_pattern_read(cli):
+    result = cli("score", EXAMPLES / "borrowed_nrr.yaml")
+    assert result.code == 0
+    assert "Dominant pattern: Borrowed NRR" in result.out
+    assert "Caps: Gross margin" in result.out
+    assert "Renewals are held with discounts, credits or added service." in result.out
+    assert "How to measure progress on Borrowed NRR" in result.out
+
+
+def test_healthy_read_says_no_dominant_pattern(cli):
+    result = cli("score", EXAMPLES / "healthy.yaml")
+    assert "No dominant pattern" in result.out
+
+
+def test_usage_error_exits_2(cli):
+    with pytest.raises(SystemExit) as caught:
+        cli("score")
+    assert caught.value.code == 2
+
+
+def test_other_question_bank_by_environment(cli, monkeypatch, bank_copy):
+    path = bank_copy / "questions.yaml"
+    path.write_text(path.read_text().replace(
+        "prompt: Who or what sets off most of your revenue events?",
+        "prompt: Who starts your revenue?"))
+    monkeypatch.setenv("QUICKTEST_QUESTIONS", str(bank_copy))
+    assert str(bank_copy) in cli("validate").out
+
+
+def _imported(*args: str) -> set[str]:
+    code = ("import sys; from quicktest.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('\\n'.join(sys.modules), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=ROOT)
+    return set(proc.stderr.split())
+
+
+@pytest.mark.parametrize("args", [("score", "--help"),
+                                  ("score", str(EXAMPLES / "vibe_revenue.yaml")),
+                                  ("score", str(EXAMPLES / "vibe_revenue.yaml"), "--format", "json")])
+def test_score_does_not_import_textual_or_weasyprint(args):
+    modules = _imported(*args)
+    assert "quicktest.cli" in modules
+    assert "textual" not in modules and "weasyprint" not in modules
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run([sys.executable, "-m", "quicktest", "--version"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout.startswith("quicktest ")
