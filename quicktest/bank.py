@@ -10,7 +10,7 @@ import string
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
@@ -169,8 +169,14 @@ class Benchmark(_Model):
     bands: list[Band] = Field(min_length=1)
 
 
+class NrrReading(_Model):
+    at_least: float | None = Field(None, description="lower edge; none for the lowest reading")
+    says: Text
+
+
 class BenchmarksFile(_Model):
     benchmarks: list[Benchmark] = Field(default_factory=list)
+    nrr_readings: list[NrrReading] = Field(min_length=1, description="NRR ranges in words")
 
 
 MODELS: dict[str, type[_Model]] = dict(
@@ -186,6 +192,12 @@ class Bank(_Model):
     questions: list[Question]
     patterns: list[Pattern]
     benchmarks: list[Benchmark]
+    nrr_readings: list[NrrReading]
+
+    def nrr_reading(self, nrr: float) -> str:
+        """What an NRR figure means, in words, from the bank's reading table."""
+        fitting = [r for r in self.nrr_readings if r.at_least is None or nrr >= r.at_least]
+        return max(fitting, key=lambda r: r.at_least or float("-inf")).says
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:
@@ -228,6 +240,7 @@ def load_bank(folder: Path) -> Bank:
         questions=questions.questions,
         patterns=patterns.patterns,
         benchmarks=benchmarks.benchmarks,
+        nrr_readings=benchmarks.nrr_readings,
     )
     errors = list(_cross_check(bank, {name: located for name, (located, _) in parsed.items()}))
     if errors:
@@ -252,6 +265,7 @@ _KNOWN_KEYS = sorted(
             BenchmarkRef,
             Levels,
             Scoring,
+            NrrReading,
         )
         for key in model.model_fields
     }

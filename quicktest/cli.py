@@ -33,10 +33,14 @@ def _given(args: argparse.Namespace, bank):
     from quicktest.answers import load_answers, load_metrics_file
 
     given = load_answers(Path(args.answers), bank)
+    metrics = given.metrics
     if args.metrics:
-        extra = load_metrics_file(Path(args.metrics))
-        given = replace(given, metrics=type(extra)({**given.metrics.given, **extra.given}))
-    return given
+        metrics = metrics.merged(load_metrics_file(Path(args.metrics)), "the metrics file")
+    if args.revenue:
+        from quicktest.revenue import read_revenue
+
+        metrics = metrics.merged(read_revenue(Path(args.revenue)).metrics())
+    return replace(given, metrics=metrics)
 
 
 def _print_json(data: object) -> None:
@@ -93,6 +97,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from quicktest.revenue import read_revenue
+
+    read = read_revenue(Path(args.csv), by=args.by, start=args.start, end=args.end)
+    if args.format == "json":
+        _print_json(read.as_json())
+    else:
+        from quicktest.textmetrics import render
+
+        render(_bank(args), read, _console())
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -132,6 +149,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
     score.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
+    score.add_argument(
+        "--revenue",
+        metavar="CSV",
+        help="account-level revenue; NRR, GRR and logo retention computed from "
+        "it replace given values",
+    )
+
+    metrics = command(
+        "metrics",
+        cmd_metrics,
+        "Compute NRR, GRR and logo retention from account-level revenue.",
+        formats,
+    )
+    metrics.add_argument("csv", metavar="CSV", help="account,start,end or account,period,revenue")
+    metrics.add_argument("--by", metavar="COLUMN", help="break down by a column's values")
+    metrics.add_argument("--from", dest="start", metavar="PERIOD", help="window start (long file)")
+    metrics.add_argument("--to", dest="end", metavar="PERIOD", help="window end (long file)")
 
     validate = command(
         "validate", cmd_validate, "Check a question bank and say what it holds.", formats

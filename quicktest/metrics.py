@@ -299,21 +299,17 @@ class Metrics:
             out[name] = list(value) if isinstance(value, tuple) else value
         return out
 
-    def merged(self, computed: Metrics) -> Metrics:
-        """These metrics with those computed from a revenue file; a computed value wins."""
-        notes = list(self.notes + computed.notes)
-        for name, value in computed.given.items():
+    def merged(self, other: Metrics, source: str = "the revenue file") -> Metrics:
+        """These metrics with `other`'s, which win; each replaced value is noted for the read."""
+        notes = list(self.notes + other.notes)
+        for name, value in other.given.items():
             if name in self.given and self.given[name] != value:
                 spec = ALL[name]
                 notes.append(
-                    f"{name}: computed from the revenue file "
-                    f"({_show(spec, value)}) replaces the given {_show(spec, self.given[name])}"
+                    f"{name}: {_show(spec, value)} from {source} replaces the given "
+                    f"{_show(spec, self.given[name])}"
                 )
-        return Metrics(
-            {**self.given, **computed.given},
-            self.computed | frozenset(computed.given),
-            tuple(notes),
-        )
+        return Metrics({**self.given, **other.given}, self.computed | other.computed, tuple(notes))
 
 
 def _show(spec: MetricSpec, value: float | tuple[float, ...]) -> str:

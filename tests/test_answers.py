@@ -15,23 +15,36 @@ def write(tmp_path, text, name="answers.yaml"):
     return path
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("answers:\n  renewal_cases: activity\n",
-     "answers.yaml:2:18: answers.renewal_cases: unknown question 'renewal_cases' "
-     "(did you mean renewal_case?)"),
-    ("answers:\n  renewal_case: activty\n",
-     "answers.yaml:2:17: answers.renewal_case: unknown option 'activty' for renewal_case "
-     "(did you mean activity?)"),
-    ("answers: {}\nmetrics:\n  nrr: abc\n",
-     "answers.yaml:3:8: metrics.nrr: expected a percentage such as 93% or 0.93, got 'abc'"),
-    ("answers: {}\nmetrics:\n  nrr: 90%\n  grr: 95%\n",
-     "answers.yaml:4:8: metrics.grr: GRR 95% is above NRR 90%"),
-    ("answer:\n  renewal_case: activity\n",
-     "answers.yaml:1:1: answer: unknown key 'answer' (did you mean answers?)"),
-    ("date: 2026-13-40\nanswers: {}\n", "answers.yaml:1:7: date: expected an ISO date"),
-    ("- just\n- a list\n", "answers.yaml:1:1: expected a mapping"),
-    ("answers: {renewal_case: activity\n", "answers.yaml:2:1: not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "answers:\n  renewal_cases: activity\n",
+            "answers.yaml:2:18: answers.renewal_cases: unknown question 'renewal_cases' "
+            "(did you mean renewal_case?)",
+        ),
+        (
+            "answers:\n  renewal_case: activty\n",
+            "answers.yaml:2:17: answers.renewal_case: unknown option 'activty' for renewal_case "
+            "(did you mean activity?)",
+        ),
+        (
+            "answers: {}\nmetrics:\n  nrr: abc\n",
+            "answers.yaml:3:8: metrics.nrr: expected a percentage such as 93% or 0.93, got 'abc'",
+        ),
+        (
+            "answers: {}\nmetrics:\n  nrr: 90%\n  grr: 95%\n",
+            "answers.yaml:4:8: metrics.grr: GRR 95% is above NRR 90%",
+        ),
+        (
+            "answer:\n  renewal_case: activity\n",
+            "answers.yaml:1:1: answer: unknown key 'answer' (did you mean answers?)",
+        ),
+        ("date: 2026-13-40\nanswers: {}\n", "answers.yaml:1:7: date: expected an ISO date"),
+        ("- just\n- a list\n", "answers.yaml:1:1: expected a mapping"),
+        ("answers: {renewal_case: activity\n", "answers.yaml:2:1: not valid YAML"),
+    ],
+)
 def test_bad_answers_exit_2_naming_the_place(cli, tmp_path, text, expected):
     result = cli("score", write(tmp_path, text))
     assert result.code == 2
@@ -40,8 +53,11 @@ def test_bad_answers_exit_2_naming_the_place(cli, tmp_path, text, expected):
 
 
 def test_json_answers_file_has_the_same_shape(cli, tmp_path):
-    path = write(tmp_path, json.dumps({"answers": {"renewal_case": "activity"},
-                                       "metrics": {"grr": "80%"}}), "answers.json")
+    path = write(
+        tmp_path,
+        json.dumps({"answers": {"renewal_case": "activity"}, "metrics": {"grr": "80%"}}),
+        "answers.json",
+    )
     result = cli("score", path, "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["basis"] == "answers+metrics"

@@ -32,12 +32,18 @@ def test_shipped_questions_have_three_to_five_options_and_help(bank):
 
 
 def test_every_pattern_is_reachable_from_two_questions_and_has_every_part(bank):
-    expected = {"borrowed_nrr", "expansion_orphans", "hollow_usage",
-                "product_passive_growth", "vibe_revenue"}
+    expected = {
+        "borrowed_nrr",
+        "expansion_orphans",
+        "hollow_usage",
+        "product_passive_growth",
+        "vibe_revenue",
+    }
     assert set(bank.pattern_by_id) == expected
     for pattern in bank.patterns:
-        reaching = {q.id for q in bank.questions for o in q.options
-                    if o.points.get(pattern.id, 0) > 0}
+        reaching = {
+            q.id for q in bank.questions for o in q.options if o.points.get(pattern.id, 0) > 0
+        }
         assert len(reaching) >= 2, (pattern.id, reaching)
         assert pattern.metric_rules, pattern.id
         assert pattern.caps in ALL
@@ -47,9 +53,13 @@ def test_every_pattern_is_reachable_from_two_questions_and_has_every_part(bank):
 
 def test_caps_are_the_metrics_of_the_brief(bank):
     caps = {p.id: p.caps for p in bank.patterns}
-    assert caps == {"product_passive_growth": "arr_per_employee", "expansion_orphans": "nrr",
-                    "hollow_usage": "grr", "borrowed_nrr": "gross_margin",
-                    "vibe_revenue": "logo_retention"}
+    assert caps == {
+        "product_passive_growth": "arr_per_employee",
+        "expansion_orphans": "nrr",
+        "hollow_usage": "grr",
+        "borrowed_nrr": "gross_margin",
+        "vibe_revenue": "logo_retention",
+    }
 
 
 def _break(folder: Path, file: str, old: str, new: str) -> None:
@@ -61,32 +71,50 @@ def _break(folder: Path, file: str, old: str, new: str) -> None:
 
 BROKEN = {
     "bad_yaml_syntax": (
-        "questions.yaml", "  - id: revenue_triggers\n", "  - id: [revenue_triggers\n",
-        r"questions\.yaml:\d+:\d+: not valid YAML"),
+        "questions.yaml",
+        "  - id: revenue_triggers\n",
+        "  - id: [revenue_triggers\n",
+        r"questions\.yaml:\d+:\d+: not valid YAML",
+    ),
     "duplicate_key": (
-        "questions.yaml", "    prompt: Who or what sets off",
+        "questions.yaml",
+        "    prompt: Who or what sets off",
         "    help: twice\n    prompt: Who or what sets off",
-        r"questions\.yaml:\d+:\d+: duplicate key 'help' \(first given on line \d+\)"),
+        r"questions\.yaml:\d+:\d+: duplicate key 'help' \(first given on line \d+\)",
+    ),
     "unknown_pattern_in_weight": (
-        "questions.yaml", "points: {product_passive_growth: 3, expansion_orphans: 1}",
+        "questions.yaml",
+        "points: {product_passive_growth: 3, expansion_orphans: 1}",
         "points: {product_passive_growth: 3, expansion_orphan: 1}",
         r"questions\.yaml:\d+:\d+: questions\.0\.options\.0\.points\.expansion_orphan: "
-        r"unknown pattern 'expansion_orphan' \(did you mean expansion_orphans\?\)"),
+        r"unknown pattern 'expansion_orphan' \(did you mean expansion_orphans\?\)",
+    ),
     "unknown_metric_in_rule": (
-        "patterns.yaml", "{metric: discounted_renewal_share, gte: 0.25}",
+        "patterns.yaml",
+        "{metric: discounted_renewal_share, gte: 0.25}",
         "{metric: discounted_renewal_shares, gte: 0.25}",
         r"patterns\.yaml:\d+:\d+: .*metric: unknown metric 'discounted_renewal_shares' "
-        r"\(did you mean discounted_renewal_share\?\)"),
+        r"\(did you mean discounted_renewal_share\?\)",
+    ),
     "wrong_type": (
-        "patterns.yaml", "points: 3\n", "points: lots\n",
+        "patterns.yaml",
+        "points: 3\n",
+        "points: lots\n",
         r"patterns\.yaml:\d+:\d+: patterns\.0\.metric_rules\.0\.points: input should be a valid "
-        r"number.*got 'lots'"),
+        r"number.*got 'lots'",
+    ),
     "unknown_key": (
-        "questions.yaml", "    prompt: Who or what sets off", "    promt: Who or what sets off",
-        r"unknown key 'promt' \(did you mean prompt\?\)"),
+        "questions.yaml",
+        "    prompt: Who or what sets off",
+        "    promt: Who or what sets off",
+        r"unknown key 'promt' \(did you mean prompt\?\)",
+    ),
     "missing_key": (
-        "patterns.yaml", "    caps: gross_margin\n", "",
-        r"patterns\.yaml:\d+:\d+: patterns\.0: missing key 'caps'"),
+        "patterns.yaml",
+        "    caps: gross_margin\n",
+        "",
+        r"patterns\.yaml:\d+:\d+: patterns\.0: missing key 'caps'",
+    ),
 }
 
 
@@ -106,7 +134,7 @@ def test_empty_option_list_is_refused_on_its_own_line(cli, bank_copy):
     lines = path.read_text().splitlines()
     start = lines.index("  - id: headcount_vs_arr")
     options_line = next(i for i in range(start, len(lines)) if lines[i].strip() == "options:")
-    path.write_text("\n".join(lines[:options_line] + ["    options: []"]) + "\n")
+    path.write_text("\n".join([*lines[:options_line], "    options: []"]) + "\n")
     result = cli("validate", bank_copy)
     assert result.code == 2
     assert f"questions.yaml:{options_line + 1}:" in result.err
@@ -124,8 +152,12 @@ def test_every_error_of_a_bank_is_reported_at_once(cli, bank_copy):
 
 
 def test_yaml_is_loaded_safely(cli, bank_copy):
-    _break(bank_copy, "bank.yaml", "title: SaaS revenue quick test",
-           "title: !!python/object/apply:os.system ['echo pwned']")
+    _break(
+        bank_copy,
+        "bank.yaml",
+        "title: SaaS revenue quick test",
+        "title: !!python/object/apply:os.system ['echo pwned']",
+    )
     result = cli("validate", bank_copy)
     assert result.code == 2
     assert "bank.yaml:" in result.err and "not valid YAML" in result.err
@@ -138,8 +170,11 @@ def test_missing_bank_folder_is_an_input_error(cli, tmp_path):
 
 def test_a_bad_bank_fails_in_a_real_process_without_traceback(bank_copy):
     _break(bank_copy, "questions.yaml", "  - id: revenue_triggers\n", "  - id: : :\n")
-    proc = subprocess.run([sys.executable, "-m", "quicktest", "validate", str(bank_copy)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "quicktest", "validate", str(bank_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "questions.yaml:" in proc.stderr
 

@@ -15,8 +15,16 @@ def test_score_json_follows_the_contract(cli):
     result = cli("score", EXAMPLES / "vibe_revenue.yaml", "--format", "json")
     assert result.code == 0, result.err
     read = json.loads(result.out)
-    assert {"client", "respondent", "date", "basis", "dominant", "patterns", "metrics",
-            "unanswered"} <= set(read)
+    assert {
+        "client",
+        "respondent",
+        "date",
+        "basis",
+        "dominant",
+        "patterns",
+        "metrics",
+        "unanswered",
+    } <= set(read)
     assert read["client"] == "Northwind Data" and read["date"] == "2026-11-02"
     assert read["basis"] == "answers+metrics" and read["dominant"] == "vibe_revenue"
     assert read["metrics"]["nrr"] == pytest.approx(1.11)
@@ -52,25 +60,36 @@ def test_usage_error_exits_2(cli):
 
 def test_other_question_bank_by_environment(cli, monkeypatch, bank_copy):
     path = bank_copy / "questions.yaml"
-    path.write_text(path.read_text().replace(
-        "prompt: Who or what sets off most of your revenue events?",
-        "prompt: Who starts your revenue?"))
+    path.write_text(
+        path.read_text().replace(
+            "prompt: Who or what sets off most of your revenue events?",
+            "prompt: Who starts your revenue?",
+        )
+    )
     monkeypatch.setenv("QUICKTEST_QUESTIONS", str(bank_copy))
     assert str(bank_copy) in cli("validate").out
 
 
 def _imported(*args: str) -> set[str]:
-    code = ("import sys; from quicktest.cli import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "print('\\n'.join(sys.modules), file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          cwd=ROOT)
+    code = (
+        "import sys; from quicktest.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+    )
     return set(proc.stderr.split())
 
 
-@pytest.mark.parametrize("args", [("score", "--help"),
-                                  ("score", str(EXAMPLES / "vibe_revenue.yaml")),
-                                  ("score", str(EXAMPLES / "vibe_revenue.yaml"), "--format", "json")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "--help"),
+        ("score", str(EXAMPLES / "vibe_revenue.yaml")),
+        ("score", str(EXAMPLES / "vibe_revenue.yaml"), "--format", "json"),
+    ],
+)
 def test_score_does_not_import_textual_or_weasyprint(args):
     modules = _imported(*args)
     assert "quicktest.cli" in modules
@@ -78,6 +97,7 @@ def test_score_does_not_import_textual_or_weasyprint(args):
 
 
 def test_python_dash_m_runs_the_cli():
-    proc = subprocess.run([sys.executable, "-m", "quicktest", "--version"], capture_output=True,
-                          text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "quicktest", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("quicktest ")

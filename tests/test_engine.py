@@ -30,8 +30,13 @@ def test_metrics_alone_nrr_111_grr_65_reads_vibe_revenue(bank):
 
 
 def test_metrics_alone_nrr_rising_margin_falling_reads_borrowed_nrr(bank):
-    read = read_of(bank, metrics={"nrr_history": ["104%", "106%", "108%", "110%"],
-                                  "gross_margin": ["78%", "76%", "73%", "70%"]})
+    read = read_of(
+        bank,
+        metrics={
+            "nrr_history": ["104%", "106%", "108%", "110%"],
+            "gross_margin": ["78%", "76%", "73%", "70%"],
+        },
+    )
     assert read.dominant.pattern.id == "borrowed_nrr"
     texts = " ".join(e.text for e in read.dominant.moved_by)
     assert "+6 pts" in texts and "-8 pts" in texts
@@ -48,9 +53,13 @@ def test_answers_alone_point_to_their_pattern_with_evidence_naming_the_question(
     assert read.basis == "answers"
     assert read.dominant.pattern.id == "hollow_usage"
     assert [(e.source, e.ref, e.points) for e in read.dominant.moved_by] == [
-        ("answer", "renewal_case", 3.0), ("answer", "lost_accounts", 3.0)]
-    assert set(read.unanswered) == {q.id for q in bank.questions} - {"renewal_case",
-                                                                       "lost_accounts"}
+        ("answer", "renewal_case", 3.0),
+        ("answer", "lost_accounts", 3.0),
+    ]
+    assert set(read.unanswered) == {q.id for q in bank.questions} - {
+        "renewal_case",
+        "lost_accounts",
+    }
 
 
 def test_missing_metrics_are_unknown_and_said_so_never_false(bank):
@@ -87,6 +96,7 @@ def test_empty_input_gives_no_dominant_pattern(bank):
 def test_benchmark_band_follows_acv(bank):
     low = read_of(bank, metrics={"nrr": "100%", "grr": "95%", "acv": 10000})
     high = read_of(bank, metrics={"nrr": "100%", "grr": "95%", "acv": 200000})
+
     def band(read):
         return {u.benchmark.id: u.band.label for u in read.bands}["nrr"]
 
@@ -103,15 +113,18 @@ def test_read_is_deterministic_and_sorted(bank):
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize(("example", "dominant"), [
-    ("borrowed_nrr.yaml", "borrowed_nrr"),
-    ("expansion_orphans.yaml", "expansion_orphans"),
-    ("hollow_usage.yaml", "hollow_usage"),
-    ("product_passive_growth.yaml", "product_passive_growth"),
-    ("vibe_revenue.yaml", "vibe_revenue"),
-    ("vibe_metrics_only.yaml", "vibe_revenue"),
-    ("healthy.yaml", None),
-])
+@pytest.mark.parametrize(
+    ("example", "dominant"),
+    [
+        ("borrowed_nrr.yaml", "borrowed_nrr"),
+        ("expansion_orphans.yaml", "expansion_orphans"),
+        ("hollow_usage.yaml", "hollow_usage"),
+        ("product_passive_growth.yaml", "product_passive_growth"),
+        ("vibe_revenue.yaml", "vibe_revenue"),
+        ("vibe_metrics_only.yaml", "vibe_revenue"),
+        ("healthy.yaml", None),
+    ],
+)
 def test_each_example_reads_as_written(bank, example, dominant):
     read = score(bank, load_answers(EXAMPLES / example, bank))
     assert (read.dominant.pattern.id if read.dominant else None) == dominant
