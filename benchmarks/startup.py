@@ -9,10 +9,13 @@ def main() -> list[dict]:
     example = str(ROOT / "examples" / "vibe_revenue.yaml")
     score = median_seconds(process([PYTHON, "-m", "quicktest", "score", example]))
     score_json = median_seconds(
-        process([PYTHON, "-m", "quicktest", "score", example, "--format", "json"]))
+        process([PYTHON, "-m", "quicktest", "score", example, "--format", "json"])
+    )
     bare = median_seconds(process([PYTHON, "-c", "import yaml"]))
-    return [report("quicktest score (text)", score, "python -c 'import yaml'", bare),
-            report("quicktest score --format json", score_json, "python -c 'import yaml'", bare)]
+    return [
+        report("quicktest score (text)", score, "python -c 'import yaml'", bare),
+        report("quicktest score --format json", score_json, "python -c 'import yaml'", bare),
+    ]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))  # run from a checkout: import this quicktest
 
 
 def median_seconds(run: Callable[[], object], repeat: int = 7) -> float:
@@ -24,14 +25,23 @@ def median_seconds(run: Callable[[], object], repeat: int = 7) -> float:
 
 def process(args: Sequence[str], **kwargs) -> Callable[[], object]:
     """A callable that runs a whole process (cold start), failing loudly if it fails."""
+
     def run() -> None:
         subprocess.run(list(args), check=True, stdout=subprocess.DEVNULL, cwd=ROOT, **kwargs)
+
     return run
 
 
 def report(name: str, ours: float, baseline_name: str, baseline: float) -> dict:
     ratio = ours / baseline
-    print(f"{name}: {ours * 1000:.1f} ms; {baseline_name}: {baseline * 1000:.1f} ms; "
-          f"ratio {ratio:.2f}x")
-    return {"name": name, "ours_s": ours, "baseline": baseline_name, "baseline_s": baseline,
-            "ratio": ratio}
+    print(
+        f"{name}: {ours * 1000:.1f} ms; {baseline_name}: {baseline * 1000:.1f} ms; "
+        f"ratio {ratio:.2f}x"
+    )
+    return {
+        "name": name,
+        "ours_s": ours,
+        "baseline": baseline_name,
+        "baseline_s": baseline,
+        "ratio": ratio,
+    }

@@ -97,6 +97,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from quicktest.engine import score
+
+    bank = _bank(args)
+    read = score(bank, _given(args, bank))
+    from quicktest.report.render import render  # WeasyPrint loads here, once the input is good
+
+    render(bank, read, Path(args.output), Path(args.html) if args.html else None, args.paper)
+    print(args.output)
+    return EXIT_OK
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from quicktest.revenue import read_revenue
 
@@ -155,6 +167,14 @@ def _parser() -> argparse.ArgumentParser:
         help="account-level revenue; NRR, GRR and logo retention computed from "
         "it replace given values",
     )
+
+    report = command("report", cmd_report, "Render the pattern read as a PDF report.")
+    report.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    report.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
+    report.add_argument("--revenue", metavar="CSV", help="account-level revenue file")
+    report.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="PDF to write")
+    report.add_argument("--html", metavar="OUT.html", help="also write the report's HTML")
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4")
 
     metrics = command(
         "metrics",

@@ -60,9 +60,16 @@ class Movement:
         start = sum(starts)
         kept = sum(map(min, starts, ends))
         churn = sum(compress(starts, map(operator.not_, ends)))
-        return cls(start=start, churn=churn, contraction=start - kept - churn,
-                   expansion=sum(map(max, starts, ends)) - start, kept=kept,
-                   cohort=len(starts), retained=len(ends) - ends.count(0.0), new=new)
+        return cls(
+            start=start,
+            churn=churn,
+            contraction=start - kept - churn,
+            expansion=sum(map(max, starts, ends)) - start,
+            kept=kept,
+            cohort=len(starts),
+            retained=len(ends) - ends.count(0.0),
+            new=new,
+        )
 
     # start - churn - contraction, summed per account so rounding cannot push GRR past 0 or 1
     @property
@@ -285,7 +292,9 @@ def _read_wide(rows: _Rows, by: str | None) -> RevenueRead:
             if name in seen:
                 raise rows.error(
                     f"account {name!r} appears twice (first on line {seen[name]})",
-                    account, "account")
+                    account,
+                    "account",
+                )
             seen[name] = rows.reader.line_num
             starts.append(_amount(rows, start_text, start_col))
             ends.append(_amount(rows, end_text, end_col))
@@ -296,8 +305,7 @@ def _read_wide(rows: _Rows, by: str | None) -> RevenueRead:
     if by_col is not None:
         for value in sorted(set(labels)):
             chosen = [i for i, label in enumerate(labels) if label == value]
-            groups[value] = Movement.between([starts[i] for i in chosen],
-                                             [ends[i] for i in chosen])
+            groups[value] = Movement.between([starts[i] for i in chosen], [ends[i] for i in chosen])
     return RevenueRead(rows.name, "wide", Movement.between(starts, ends), by, groups)
 
 
@@ -328,8 +336,9 @@ def _read_long(rows: _Rows, by: str | None, start: str | None, end: str | None) 
     def new_period(text: str) -> int:
         parsed = _period_index(text.strip())
         if parsed is None:
-            raise rows.error(f"expected a period such as 2026-03 or 2026-Q1, got {text!r}",
-                             period_col, "period")
+            raise rows.error(
+                f"expected a period such as 2026-03 or 2026-Q1, got {text!r}", period_col, "period"
+            )
         kinds.add(parsed[1])
         if len(kinds) > 1:
             raise rows.error("months and quarters mixed in one file", period_col, "period")
@@ -374,15 +383,27 @@ def _read_long(rows: _Rows, by: str | None, start: str | None, end: str | None) 
             members = {name for name, value in labels.items() if value == label}
             groups[label] = _movement(
                 {n: v for n, v in revenue[first].items() if n in members},
-                {n: v for n, v in revenue[last].items() if n in members})
+                {n: v for n, v in revenue[last].items() if n in members},
+            )
     ends = [index for index in known if index - 12 in revenue]
-    history = [HistoryPoint(_period_name(index, quarterly), m.nrr, m.grr)
-               for index in ends for m in (_movement(revenue[index - 12], revenue[index]),)]
-    quarter_ends = [point for index, point in zip(ends, history, strict=True)
-                    if quarterly or index % 3 == 2]
-    return RevenueRead(rows.name, "long", total, by, groups,
-                       (_period_name(first, quarterly), _period_name(last, quarterly)),
-                       history, quarter_ends)
+    history = [
+        HistoryPoint(_period_name(index, quarterly), m.nrr, m.grr)
+        for index in ends
+        for m in (_movement(revenue[index - 12], revenue[index]),)
+    ]
+    quarter_ends = [
+        point for index, point in zip(ends, history, strict=True) if quarterly or index % 3 == 2
+    ]
+    return RevenueRead(
+        rows.name,
+        "long",
+        total,
+        by,
+        groups,
+        (_period_name(first, quarterly), _period_name(last, quarterly)),
+        history,
+        quarter_ends,
+    )
 
 
 def _movement(first: dict[str, float], last: dict[str, float]) -> Movement:

@@ -1,0 +1,1 @@
+"""The PDF pattern read: view data for the templates, the safe fetcher, and the renderer."""

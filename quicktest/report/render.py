@@ -1,0 +1,93 @@
+"""Render a read to HTML (Jinja2, autoescaped) and to PDF (WeasyPrint, PDF/UA-1).
+
+WeasyPrint is imported here only, so only commands that render pay for it. The Jinja
+environment, the font configuration and the compiled stylesheet are built once per process
+(`Renderer.shared()`), so rendering many reports costs little more than the layout itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from quicktest.bank import Bank
+from quicktest.engine import Read
+from quicktest.locations import templates_dir
+from quicktest.report.view import build
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+class Renderer:
+    def __init__(self, folder: Path) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from quicktest.report.fetcher import AssetsOnlyFetcher
+
+        self.folder = folder
+        self.jinja = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(
+                enabled_extensions=("html", "j2"), default_for_string=True
+            ),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.fetcher = AssetsOnlyFetcher(folder)
+        self.fonts = FontConfiguration()
+        self.css = CSS(
+            filename=str(folder / "read.css"), url_fetcher=self.fetcher, font_config=self.fonts
+        )
+
+    @staticmethod
+    @cache
+    def shared(folder: Path | None = None) -> Renderer:
+        return Renderer(folder or templates_dir())
+
+    def html(self, bank: Bank, read: Read, paper: str = "a4") -> str:
+        day = report_date(read)
+        view = build(bank, read, PAPERS[paper], day.isoformat())
+        return self.jinja.get_template("read.html.j2").render(
+            view=view, created=f"{day.isoformat()}T00:00:00Z"
+        )
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=self.folder.as_uri() + "/", url_fetcher=self.fetcher)
+        return document.write_pdf(
+            stylesheets=[self.css],
+            font_config=self.fonts,
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
+        )
+
+
+def report_date(read: Read) -> datetime.date:
+    """The report's date: the read's own, else SOURCE_DATE_EPOCH, else today.
+
+    It is also the PDF's creation date, so the same input renders to the same bytes.
+    """
+    if read.given.date:
+        return datetime.date.fromisoformat(read.given.date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def render(
+    bank: Bank, read: Read, pdf_path: Path | None, html_path: Path | None = None, paper: str = "a4"
+) -> None:
+    renderer = Renderer.shared()
+    html = renderer.html(bank, read, paper)
+    if html_path:
+        html_path.write_text(html, encoding="utf-8")
+    if pdf_path:
+        pdf_path.write_bytes(renderer.pdf(html))

@@ -1,0 +1,205 @@
+"""What the report templates show, prepared from a read: words and numbers, no markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quicktest.bank import Bank
+from quicktest.engine import PatternRead, Read
+from quicktest.metrics import ALL, INPUTS, format_value
+from quicktest.report.chart import Chart, pair_chart
+
+BASIS_WORDS = {
+    "answers": "the answers alone",
+    "metrics": "the metrics alone",
+    "answers+metrics": "the answers and the metrics",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    points: str
+    source: str
+    text: str
+    about: str  # the question and the answer given, or the metric
+
+
+@dataclass(frozen=True)
+class PatternView:
+    id: str
+    name: str
+    level: str
+    score: str
+    percent: int
+    caps: str
+    definition: str
+    why: str
+    signs: list[str]
+    fix: str
+    progress: list[str]
+    watch: str
+    evidence: list[EvidenceRow]
+    unknown: list[str]  # metrics that would confirm or weaken it, not given
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    label: str
+    value: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Retention:
+    nrr: str
+    grr: str
+    reading: str
+    band: str
+    benchmark: str
+    grr_benchmark: str
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    number: int
+    prompt: str
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str
+    band: str | None  # None: the client gave no figure to compare
+    source: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    client: str
+    respondent: str | None
+    date: str
+    paper: str
+    bank: str
+    basis: str
+    answered: int
+    total_questions: int
+    dominant: PatternView | None
+    patterns: list[PatternView]
+    detailed: list[PatternView]
+    unanswered: list[str]
+    metrics: list[MetricRow]
+    retention: Retention | None
+    chart: Chart | None
+    appendix: list[AppendixRow]
+    sources: list[Source]
+    notes: list[str]
+
+
+def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
+    if item.source == "answer":
+        question = bank.question_by_id[item.ref]
+        option = question.option(read.given.answers[item.ref])
+        about = f"{question.prompt} Answered: {option.label}."
+    else:
+        about = ALL[item.ref].label
+    return EvidenceRow(f"{item.points:+g}", item.source, item.text, about)
+
+
+def _pattern(bank: Bank, read: Read, p: PatternRead) -> PatternView:
+    pattern = p.pattern
+    return PatternView(
+        pattern.id,
+        pattern.name,
+        p.level,
+        f"{p.score:.2f}",
+        round(p.score * 100),
+        ALL[pattern.caps].label,
+        pattern.definition,
+        pattern.why,
+        pattern.signs,
+        pattern.fix,
+        pattern.progress,
+        pattern.watch,
+        [_evidence_row(bank, read, e) for e in p.moved_by],
+        [ALL[e.ref].label for e in p.evidence if e.status == "unknown"],
+    )
+
+
+def _metric_rows(read: Read) -> list[MetricRow]:
+    rows = []
+    for name, value in read.metrics.given.items():
+        spec = ALL[name]
+        if isinstance(value, tuple):
+            shown = " → ".join(format_value(spec, v) for v in value)
+        else:
+            shown = format_value(spec, value)
+        note = "computed from the revenue file" if name in read.metrics.computed else spec.help
+        rows.append(MetricRow(spec.label, shown, note))
+    for name, value in read.metrics.derived.items():
+        rows.append(
+            MetricRow(ALL[name].label, format_value(ALL[name], value), f"derived: {ALL[name].help}")
+        )
+    return rows
+
+
+def _retention(bank: Bank, read: Read) -> Retention | None:
+    nrr, grr = read.metrics.value("nrr"), read.metrics.value("grr")
+    if nrr is None:
+        return None
+    bands = {u.benchmark.id: u.band for u in read.bands}
+    pct = INPUTS["nrr"]
+    grr_band = bands.get("grr")
+    return Retention(
+        format_value(pct, nrr),
+        "not provided" if grr is None else format_value(pct, grr),
+        bank.nrr_reading(nrr),
+        bands["nrr"].label,
+        format_value(pct, bands["nrr"].value),
+        ""
+        if grr_band is None
+        else f"{format_value(pct, grr_band.low or grr_band.value)} to "
+        f"{format_value(pct, grr_band.high or grr_band.value)}",
+    )
+
+
+def build(bank: Bank, read: Read, paper: str, date: str) -> ReportView:
+    patterns = [_pattern(bank, read, p) for p in read.patterns]
+    detailed = [p for p in patterns if p.level in ("strong", "moderate")]
+    dominant = patterns[0] if read.dominant else None
+    metrics = read.metrics
+    return ReportView(
+        title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
+        client=read.given.client or "Unnamed client",
+        respondent=read.given.respondent,
+        date=date,
+        paper=paper,
+        bank=f"{bank.info.title}, version {bank.info.version}",
+        basis=BASIS_WORDS[read.basis],
+        answered=len(bank.questions) - len(read.unanswered),
+        total_questions=len(bank.questions),
+        dominant=dominant,
+        patterns=patterns,
+        detailed=detailed,
+        unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],
+        metrics=_metric_rows(read) if metrics else [],
+        retention=_retention(bank, read),
+        chart=pair_chart(metrics.series("nrr_history"), metrics.series("gross_margin")),
+        appendix=[
+            AppendixRow(
+                i,
+                q.prompt,
+                q.option(read.given.answers[q.id]).label if q.id in read.given.answers else None,
+            )
+            for i, q in enumerate(bank.questions, 1)
+        ],
+        sources=[
+            Source(
+                u.benchmark.label,
+                u.band.label if metrics.value(u.benchmark.metric) is not None else None,
+                u.benchmark.source,
+            )
+            for u in read.bands
+        ],
+        notes=list(metrics.notes),
+    )

@@ -1,0 +1,172 @@
+"""The PDF report: rendered for real with WeasyPrint and read back with pypdf and qpdf."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from quicktest.answers import load_answers
+from quicktest.engine import score
+from quicktest.locations import templates_dir
+from quicktest.report.render import Renderer
+
+from .conftest import EXAMPLES, ROOT
+
+EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch page,
+    "borrowed_nrr": 6,  # metrics, appendix (method and sources may take one more)
+    "healthy": 6,
+    "vibe_metrics_only": 5,
+}
+
+
+def text_of(pdf: Path) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, bank) -> dict[str, Path]:
+    """Every example rendered once, through the real command line in one process."""
+    from quicktest.cli import main
+
+    folder = tmp_path_factory.mktemp("reports")
+    out = {}
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        pdf = folder / f"{example.stem}.pdf"
+        assert main(["report", str(example), "-o", str(pdf)]) == 0
+        out[example.stem] = pdf
+    return out
+
+
+def test_every_example_reads_back_with_its_client_pattern_and_evidence(rendered, bank):
+    for name, pdf in rendered.items():
+        read = score(bank, load_answers(EXAMPLES / f"{name}.yaml", bank))
+        text = text_of(pdf)
+        assert read.given.client in text, name
+        if read.dominant:
+            assert f"{read.dominant.pattern.name}" in text
+            for item in read.dominant.moved_by:
+                assert " ".join(item.text.split()) in text, (name, item.text)
+        else:
+            assert "No dominant pattern" in text
+        nrr = read.metrics.display("nrr")
+        if read.metrics.value("nrr") is not None:
+            assert nrr in text and read.metrics.display("grr") in text
+
+
+@pytest.mark.parametrize(("name", "pages"), sorted(EXPECTED_PAGES.items()))
+def test_page_count(rendered, name, pages):
+    assert len(PdfReader(rendered[name]).pages) == pages
+
+
+def test_footer_and_running_header(rendered):
+    reader = PdfReader(rendered["borrowed_nrr"])
+    second = " ".join(reader.pages[1].extract_text().split())
+    assert "quicktest · Halden Logistics Cloud" in second
+    assert re.search(r"Page 2 of \d", second)
+
+
+def test_pdf_is_valid_tagged_pdf_ua_with_a_title(rendered):
+    pdf = rendered["vibe_revenue"]
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == "Revenue pattern read: Northwind Data"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp and re.search(r"pdfuaid:part[^0-9]*1", xmp)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_chart_has_a_text_alternative(rendered, tmp_path, bank):
+    html = Renderer.shared().html(
+        bank, score(bank, load_answers(EXAMPLES / "borrowed_nrr.yaml", bank))
+    )
+    assert '<title id="chart-title">NRR and gross margin over the last 4 quarters' in html
+    assert "NRR: 106%, 108%, 110%, 112%. Gross margin: 78%, 76%, 73%, 70%." in html
+    assert '<th scope="col">' in html
+
+
+def test_same_input_renders_to_the_same_bytes_in_separate_processes(tmp_path):
+    outputs = []
+    for n in range(2):
+        pdf = tmp_path / f"{n}.pdf"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "quicktest",
+                "report",
+                str(EXAMPLES / "vibe_revenue.yaml"),
+                "-o",
+                str(pdf),
+            ],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        outputs.append(pdf.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+HOSTILE = '<img src="file:///etc/passwd"> & Co'
+
+
+def test_hostile_client_name_is_text_and_nothing_is_fetched(cli, tmp_path, caplog):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        f"client: '{HOSTILE}'\nrespondent: '<script>x</script>'\n"
+        "answers: {renewal_case: activity}\n"
+    )
+    pdf, html = tmp_path / "r.pdf", tmp_path / "r.html"
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        result = cli("report", answers, "-o", pdf, "--html", html)
+    assert result.code == 0, result.err
+    assert HOSTILE in text_of(pdf)
+    assert "root:" not in text_of(pdf)
+    source = html.read_text()
+    assert "<img" not in source.split("<body>")[1] and "&lt;img src=" in source
+    assert "<script>" not in source
+    assert not [r for r in caplog.records if "refused" in r.getMessage()]
+
+
+def test_template_asking_for_outside_urls_gets_nothing(tmp_path, bank, caplog):
+    folder = tmp_path / "templates"
+    shutil.copytree(templates_dir(), folder)
+    page = folder / "partials" / "cover.html.j2"
+    page.write_text(
+        page.read_text() + '<img src="http://127.0.0.1:9/x.png">'
+        '<img src="file:///etc/hostname"><img src="../../secret.png">'
+        f'<img src="data:image/png;base64,{"A" * 70000}">'
+    )
+    (tmp_path / "secret.png").write_bytes(b"not for the report")
+    renderer = Renderer(folder)
+    read = score(bank, load_answers(EXAMPLES / "healthy.yaml", bank))
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = renderer.pdf(renderer.html(bank, read))
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert any("http://127.0.0.1:9/x.png" in m for m in refused)
+    assert any("file:///etc/hostname" in m for m in refused)
+    assert any("secret.png" in m for m in refused)
+    assert any("data: URL over" in m for m in refused)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_bad_input_fails_before_weasyprint_loads(tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("answers: {renewal_case: nope}\n")
+    code = (
+        "import sys; from quicktest.cli import main\n"
+        f"code = main(['report', {str(answers)!r}, '-o', {str(tmp_path / 'x.pdf')!r}])\n"
+        "print(code, 'weasyprint' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.split() == ["2", "False"]
+    assert "unknown option 'nope'" in proc.stderr
+    assert not (tmp_path / "x.pdf").exists()
