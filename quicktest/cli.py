@@ -109,6 +109,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace):
+    from quicktest.store import Store
+
+    return Store(Path(args.db) if args.db else None)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    bank, store = _bank(args), _store(args)
+    resume = store.resolve(args.resume) if getattr(args, "resume", None) else None
+    from quicktest.tui.app import QuickTestApp
+
+    QuickTestApp(
+        bank, store, getattr(args, "client", None), getattr(args, "respondent", None), resume
+    ).run()
+    return EXIT_OK
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from quicktest.revenue import read_revenue
 
@@ -156,6 +173,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
+    run = command("run", cmd_run, "Run the quick test in the terminal (the default).")
+    run.add_argument("--client", metavar="NAME", help="the client's name")
+    run.add_argument("--respondent", metavar="NAME", help="who is answering")
+    run.add_argument("--resume", metavar="ID", help="resume a saved session")
+
     score = command(
         "score", cmd_score, "Score an answers file and print the pattern read.", formats
     )
@@ -200,8 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        args.run = cmd_run  # no command: the terminal app, as `quicktest run`
     try:
         return args.run(args)
     except (InputError, InputErrors) as exc:

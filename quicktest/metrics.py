@@ -306,16 +306,10 @@ class Metrics:
             if name in self.given and self.given[name] != value:
                 spec = ALL[name]
                 notes.append(
-                    f"{name}: {_show(spec, value)} from {source} replaces the given "
-                    f"{_show(spec, self.given[name])}"
+                    f"{name}: {show_value(spec, value)} from {source} replaces the given "
+                    f"{show_value(spec, self.given[name])}"
                 )
         return Metrics({**self.given, **other.given}, self.computed | other.computed, tuple(notes))
-
-
-def _show(spec: MetricSpec, value: float | tuple[float, ...]) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(format_value(spec, v) for v in value)
-    return format_value(spec, value)
 
 
 def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:
@@ -340,6 +334,23 @@ def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:
         else None,
     }
     return {name: round(value, 10) for name, value in derived.items() if value is not None}
+
+
+def parse_text(spec: MetricSpec, text: str) -> float | tuple[float, ...] | None:
+    """A value as typed in a form field: empty is None; a series takes values split by commas."""
+    text = text.strip()
+    if not text:
+        return None
+    if spec.series and "," in text:
+        return tuple(parse_value(spec, part) for part in text.split(",") if part.strip())
+    return parse_value(spec, text)
+
+
+def show_value(spec: MetricSpec, value: float | tuple[float, ...]) -> str:
+    """A stored value as a person would type it back (series joined by commas)."""
+    if isinstance(value, tuple):
+        return ", ".join(format_value(spec, v) for v in value)
+    return format_value(spec, value)
 
 
 def parse_metrics(raw: object, where: str = "metrics") -> Metrics:

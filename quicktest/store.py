@@ -1,0 +1,339 @@
+"""Sessions in SQLite: every answer and metric committed the moment it is given.
+
+WAL mode lets two processes use one store at once; the schema version lives in
+`PRAGMA user_version` and older stores are migrated forward when opened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quicktest.engine import Answers
+from quicktest.errors import InputError, did_you_mean
+from quicktest.metrics import INPUTS, Metrics
+
+IN_PROGRESS, DONE = "in progress", "done"
+
+# Each step takes the store from version N to N + 1; never edit a step once released.
+MIGRATIONS = (
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        client TEXT, respondent TEXT, date TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'in progress',
+        bank_id TEXT NOT NULL, bank_version TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE answers (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL, option_id TEXT NOT NULL, answered_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, question_id)
+    );
+    CREATE TABLE metrics (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (session_id, name)
+    );
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_by_client ON sessions (client);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class Session:
+    id: str
+    client: str | None
+    respondent: str | None
+    date: str
+    state: str
+    bank_id: str
+    bank_version: str
+    position: int = 0  # the question to show on resume
+    answers: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float | tuple[float, ...]] = field(default_factory=dict)
+
+    def as_answers(self) -> Answers:
+        return Answers(
+            dict(self.answers), Metrics(dict(self.metrics)), self.client, self.respondent, self.date
+        )
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "respondent": self.respondent,
+            "date": self.date,
+            "state": self.state,
+            "answered": len(self.answers),
+        }
+
+
+def default_path() -> Path:
+    chosen = os.environ.get("QUICKTEST_DB")
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_data_path
+
+    return user_data_path("quicktest", appauthor=False) / "sessions.db"
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A session store in one SQLite file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(
+                f"cannot open the session store: {exc} (use --db PATH or "
+                "QUICKTEST_DB to choose a writable place)",
+                str(self.path),
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed on leaving: a killed process loses nothing before it."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise InputError(f"cannot write to the session store: {exc}", str(self.path)) from None
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"store schema version {version} is newer than this quicktest knows "
+                f"({SCHEMA_VERSION}); upgrade quicktest"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            with self._write() as db:
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        bank_id: str,
+        bank_version: str,
+        client: str | None = None,
+        respondent: str | None = None,
+        date: str | None = None,
+    ) -> Session:
+        session = Session(
+            secrets.token_hex(4),
+            client or None,
+            respondent or None,
+            date or datetime.date.today().isoformat(),
+            IN_PROGRESS,
+            bank_id,
+            bank_version,
+        )
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
+                "bank_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    session.id,
+                    session.client,
+                    session.respondent,
+                    session.date,
+                    session.state,
+                    bank_id,
+                    bank_version,
+                    _now(),
+                    _now(),
+                ),
+            )
+        return session
+
+    def resolve(self, session_id: str) -> str:
+        """A full session id from an id or a unique prefix; unknown ids get a hint."""
+        ids = [row[0] for row in self.db.execute("SELECT id FROM sessions")]
+        if session_id in ids:
+            return session_id
+        matches = [i for i in ids if i.startswith(session_id)] if session_id else []
+        if len(matches) == 1:
+            return matches[0]
+        hint = did_you_mean(session_id, ids) or (
+            "see quicktest sessions list" if ids else "the store has no sessions yet"
+        )
+        raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
+
+    def get(self, session_id: str) -> Session:
+        session_id = self.resolve(session_id)
+        row = self.db.execute(
+            "SELECT id, client, respondent, date, state, bank_id, bank_version, position "
+            "FROM sessions WHERE id = ?",
+            (session_id,),
+        ).fetchone()
+        session = Session(*row)
+        session.answers = dict(
+            self.db.execute(
+                "SELECT question_id, option_id FROM answers WHERE session_id = ? "
+                "ORDER BY answered_at, rowid",
+                (session_id,),
+            )
+        )
+        for name, value in self.db.execute(
+            "SELECT name, value FROM metrics WHERE session_id = ?", (session_id,)
+        ):
+            loaded = json.loads(value)
+            session.metrics[name] = tuple(loaded) if isinstance(loaded, list) else loaded
+        return session
+
+    def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
+        query = "SELECT id FROM sessions WHERE 1=1"
+        params: list[str] = []
+        if client:
+            query += " AND lower(client) = lower(?)"
+            params.append(client)
+        if state:
+            query += " AND state = ?"
+            params.append(state)
+        ids = [row[0] for row in self.db.execute(query + " ORDER BY updated_at DESC, id", params)]
+        return [self.get(i) for i in ids]
+
+    def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
+        db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
+
+    def set_details(self, session_id: str, client: str | None, respondent: str | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET client = ?, respondent = ? WHERE id = ?",
+                (client or None, respondent or None, session_id),
+            )
+            self._touch(db, session_id)
+
+    def set_answer(
+        self, session_id: str, question_id: str, option_id: str | None, position: int | None = None
+    ) -> None:
+        with self._write() as db:
+            if option_id is None:
+                db.execute(
+                    "DELETE FROM answers WHERE session_id = ? AND question_id = ?",
+                    (session_id, question_id),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO answers VALUES (?,?,?,?) ON CONFLICT (session_id, "
+                    "question_id) DO UPDATE SET option_id = excluded.option_id, "
+                    "answered_at = excluded.answered_at",
+                    (session_id, question_id, option_id, _now()),
+                )
+            if position is not None:
+                db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
+            self._touch(db, session_id)
+
+    def set_position(self, session_id: str, position: int) -> None:
+        with self._write() as db:
+            db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
+
+    def set_metric(
+        self, session_id: str, name: str, value: float | tuple[float, ...] | None
+    ) -> None:
+        if name not in INPUTS:
+            raise InputError("unknown metric", field=name, hint=did_you_mean(name, INPUTS))
+        with self._write() as db:
+            if value is None:
+                db.execute(
+                    "DELETE FROM metrics WHERE session_id = ? AND name = ?", (session_id, name)
+                )
+            else:
+                stored = json.dumps(list(value) if isinstance(value, tuple) else value)
+                db.execute(
+                    "INSERT INTO metrics VALUES (?,?,?) ON CONFLICT (session_id, name) "
+                    "DO UPDATE SET value = excluded.value",
+                    (session_id, name, stored),
+                )
+            self._touch(db, session_id)
+
+    def set_state(self, session_id: str, state: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
+            self._touch(db, session_id)
+
+    def delete(self, session_id: str) -> str:
+        session_id = self.resolve(session_id)
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return session_id
+
+    def import_answers(
+        self, answers: Answers, bank_id: str, bank_version: str, state: str = DONE
+    ) -> Session:
+        """A new session holding an answers file's content, written in one transaction."""
+        session = Session(
+            secrets.token_hex(4),
+            answers.client,
+            answers.respondent,
+            answers.date or datetime.date.today().isoformat(),
+            state,
+            bank_id,
+            bank_version,
+            answers=dict(answers.answers),
+            metrics=dict(answers.metrics.given),
+        )
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
+                "bank_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    session.id,
+                    session.client,
+                    session.respondent,
+                    session.date,
+                    state,
+                    bank_id,
+                    bank_version,
+                    _now(),
+                    _now(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO answers VALUES (?,?,?,?)",
+                [(session.id, q, o, _now()) for q, o in session.answers.items()],
+            )
+            db.executemany(
+                "INSERT INTO metrics VALUES (?,?,?)",
+                [
+                    (session.id, n, json.dumps(list(v) if isinstance(v, tuple) else v))
+                    for n, v in session.metrics.items()
+                ],
+            )
+        return session

@@ -1,0 +1,140 @@
+"""The read on the spot: the dominant pattern, every pattern's strength, the evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quicktest.engine import PatternRead
+from quicktest.metrics import ALL
+from quicktest.store import DONE, Session
+from quicktest.textread import LEVEL_STYLE, bar
+
+
+class ResultScreen(Screen[None]):
+    BINDINGS = [
+        Binding("e", "export", "Export PDF"),
+        Binding("s", "save", "Save"),
+        Binding("b", "back", "Review"),
+        Binding("n", "new", "Start over"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.read = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="result"):
+            yield Static(id="dominant")
+            with Horizontal(id="result-body"):
+                yield OptionList(id="patterns", markup=False)
+                with VerticalScroll(id="detail"):
+                    yield Static(id="evidence")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.read = self.app.read(self.session)
+        top = self.read.dominant
+        if top:
+            headline = Text.assemble(
+                ("Dominant pattern: ", "bold"),
+                (top.pattern.name, f"bold {LEVEL_STYLE[top.level]}"),
+                f" ({top.level}, {top.score:.2f})\n",
+                (top.pattern.definition, ""),
+                (f"\nCaps: {ALL[top.pattern.caps].label}", "dim"),
+            )
+        else:
+            headline = Text.assemble(
+                ("No dominant pattern", "bold green"),
+                ": nothing reaches the threshold on this read.",
+            )
+        self.query_one("#dominant", Static).update(headline)
+        patterns = self.query_one("#patterns", OptionList)
+        for p in self.read.patterns:
+            patterns.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{p.pattern.name}\n", "bold"),
+                        (bar(p.score, 14), LEVEL_STYLE[p.level]),
+                        f" {p.score:.2f} ",
+                        (p.level, LEVEL_STYLE[p.level]),
+                    ),
+                    id=p.pattern.id,
+                )
+            )
+        patterns.highlighted = 0
+        patterns.focus()
+
+    @on(OptionList.OptionHighlighted, "#patterns")
+    def show_pattern(self, event: OptionList.OptionHighlighted) -> None:
+        chosen = next(p for p in self.read.patterns if p.pattern.id == event.option.id)
+        self.query_one("#evidence", Static).update(self._detail(chosen))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @staticmethod
+    def _detail(p: PatternRead) -> Text:
+        text = Text()
+        text.append(f"{p.pattern.name}", style="bold")
+        text.append(f" · caps {ALL[p.pattern.caps].label}\n", style="dim")
+        text.append("Evidence\n", style="bold underline")
+        if not p.moved_by:
+            text.append("Nothing in this read points to it.\n", style="dim")
+        for item in p.moved_by:
+            text.append(f"{item.points:+g} ", style="green" if item.points < 0 else "bold")
+            text.append(f"{item.text}\n")
+        unknown = [ALL[e.ref].label for e in p.evidence if e.status == "unknown"]
+        if unknown:
+            text.append(f"Not provided: {', '.join(unknown)}\n", style="dim italic")
+        text.append("\nHow to measure progress\n", style="bold underline")
+        for measure in p.pattern.progress:
+            text.append(f"• {measure}\n")
+        return text
+
+    def action_save(self) -> None:
+        self.app.store.set_state(self.session.id, DONE)
+        self.session.state = DONE
+        self.notify(f"Session {self.session.id} saved as done.")
+
+    def action_export(self) -> None:
+        self.notify("Rendering the PDF…")
+        self.export()
+
+    @work(thread=True, exclusive=True)
+    def export(self) -> None:
+        from quicktest.report.render import render
+
+        name = (self.session.client or "quicktest").lower()
+        slug = "".join(c if c.isalnum() else "-" for c in name).strip("-") or "quicktest"
+        path = Path.cwd() / f"{slug}-{self.session.date}-{self.session.id}.pdf"
+        try:
+            render(self.app.bank, self.read, path)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"Could not write the PDF: {exc}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.notify, f"PDF saved: {path}", timeout=8)
+
+    def action_back(self) -> None:
+        from quicktest.tui.review import ReviewScreen
+
+        self.app.switch_or_push(ReviewScreen(self.session))
+
+    def action_new(self) -> None:
+        from quicktest.tui.start import StartScreen
+
+        self.app.switch_or_push(StartScreen())
+
+    async def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,73 @@
+"""The start screen: who is answering, a new test, or an unfinished one to resume."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quicktest.store import IN_PROGRESS
+
+
+class StartScreen(Screen[None]):
+    BINDINGS = [Binding("ctrl+n", "new", "Start new test")]
+
+    def __init__(self, client: str | None = None, respondent: str | None = None) -> None:
+        super().__init__()
+        self.client = client or ""
+        self.respondent = respondent or ""
+
+    def compose(self) -> ComposeResult:
+        bank = self.app.bank
+        yield Header()
+        with Vertical(id="start"):
+            yield Static(
+                f"{len(bank.questions)} questions, about five minutes. Every answer "
+                "is saved as you give it.",
+                id="intro",
+            )
+            with Horizontal(id="who"):
+                with Vertical():
+                    yield Label("Client")
+                    yield Input(self.client, placeholder="optional", id="client")
+                with Vertical():
+                    yield Label("Respondent")
+                    yield Input(self.respondent, placeholder="optional", id="respondent")
+            yield Button("Start new test", id="new", variant="primary")
+            unfinished = self.app.store.list(state=IN_PROGRESS)
+            if unfinished:
+                yield Label("Or resume an unfinished session", id="resume-label")
+                total = len(bank.questions)
+                yield OptionList(
+                    *(
+                        Option(
+                            f"{s.client or 'unnamed client'}"
+                            f"{' · ' + s.respondent if s.respondent else ''} · {s.date} · "
+                            f"{len(s.answers)} of {total} answered",
+                            id=s.id,
+                        )
+                        for s in unfinished[:20]
+                    ),
+                    id="unfinished",
+                    markup=False,
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#client", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#new")
+    def action_new(self) -> None:
+        self.app.start_session(
+            self.query_one("#client", Input).value.strip(),
+            self.query_one("#respondent", Input).value.strip(),
+        )
+
+    @on(OptionList.OptionSelected, "#unfinished")
+    def resume(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_session(self.app.store.get(event.option.id))

@@ -1,0 +1,216 @@
+"""The terminal app, driven for real with App.run_test() and the Pilot, on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from textual.widgets import Input, OptionList, Static
+
+from quicktest.store import Store
+from quicktest.tui.app import QuickTestApp
+from quicktest.tui.metrics_form import MetricsScreen
+from quicktest.tui.question import QuestionScreen
+from quicktest.tui.result import ResultScreen
+from quicktest.tui.review import OptionPicker, ReviewScreen
+from quicktest.tui.start import StartScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def no_blinking_cursor(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "sessions.db")
+    yield store
+    store.close()
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def answered_session(bank, store, answers: dict[str, str], **fields):
+    session = store.create(
+        bank.info.id, bank.info.version, "Acme Analytics", "Dana Lee, CFO", "2026-11-02"
+    )
+    for question_id, option_id in answers.items():
+        store.set_answer(session.id, question_id, option_id)
+    for name, value in fields.items():
+        store.set_metric(session.id, name, value)
+    return store.get(session.id)
+
+
+ALL_FIRST = {
+    "revenue_triggers": "people_always",
+    "expansion_ready_accounts": "nothing",
+    "renewal_case": "activity",
+    "lost_accounts": "looked_healthy",
+    "nrr_and_margin": "nrr_up_margin_down",
+    "expansion_source": "handful",
+    "headcount_vs_arr": "faster",
+}
+
+
+async def test_walk_the_whole_test_by_keyboard(bank, store):
+    app = QuickTestApp(bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press(*"Acme", "tab", *"Dana", "enter")
+        assert isinstance(app.screen, QuestionScreen)
+        assert text(app, "#progress-label") == "Question 1 of 7"
+        for _ in range(6):
+            await pilot.press("1")
+        await pilot.press("down", "enter")  # the last one by arrow key and Enter
+        assert isinstance(app.screen, MetricsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, ResultScreen)
+        assert "Dominant pattern:" in text(app, "#dominant")
+        session = store.list()[0]
+        assert session.client == "Acme" and session.respondent == "Dana"
+        assert session.answers == ALL_FIRST | {"headcount_vs_arr": "in_step"}
+        await pilot.press("s")
+    assert store.list()[0].state == "done"
+
+
+async def test_back_and_change_an_answer_while_answering(bank, store):
+    app = QuickTestApp(bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "1", "2", "left")
+        assert text(app, "#progress-label") == "Question 2 of 7"
+        await pilot.press("3")
+        assert store.list()[0].answers == {
+            "revenue_triggers": "people_always",
+            "expansion_ready_accounts": "quarterly_review",
+        }
+
+
+async def test_changing_an_answer_on_the_review_changes_the_read(bank, store):
+    session = answered_session(
+        bank, store, {"renewal_case": "activity", "lost_accounts": "looked_healthy"}
+    )
+    app = QuickTestApp(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.switch_or_push(ReviewScreen(session))
+        await pilot.pause()
+        assert "Hollow Usage" in text(app, "#live-read")
+        app.screen.query_one("#answers", OptionList).highlighted = 2  # renewal_case
+        await pilot.press("enter")
+        assert isinstance(app.screen, OptionPicker)
+        await pilot.press("down", "down", "enter")  # concessions
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.pause()
+        assert store.get(session.id).answers["renewal_case"] == "concessions"
+        assert "Hollow Usage" not in text(app, "#live-read")
+
+
+async def test_bad_metric_values_are_marked_at_the_field_and_lose_nothing(bank, store):
+    session = answered_session(bank, store, {}, logo_retention=0.9)
+    app = QuickTestApp(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(MetricsScreen(session))
+        await pilot.pause()
+        await pilot.press(*"abc")
+        assert "expected a percentage" in text(app, "#e-nrr")
+        assert app.screen.query_one("#m-nrr", Input).has_class("-invalid")
+        app.screen.query_one("#m-grr", Input).focus()
+        await pilot.press(*"93%")
+        assert text(app, "#e-grr") == ""
+        app.screen.query_one("#m-nrr", Input).value = "90%"  # now GRR would exceed NRR
+        await pilot.pause()
+        assert text(app, "#e-nrr").startswith("GRR 93% is above NRR 90%")
+        app.screen.query_one("#m-arr", Input).focus()
+        await pilot.press(*"12M")
+        await pilot.pause()
+    assert store.get(session.id).metrics == {"logo_retention": 0.9, "grr": 0.93, "arr": 12_000_000}
+
+
+async def test_export_a_pdf_from_the_result(bank, store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+    app = QuickTestApp(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.switch_or_push(ResultScreen(session))
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pdfs = list(tmp_path.glob("acme-analytics-2026-11-02-*.pdf"))
+        assert len(pdfs) == 1
+        text_of_pdf = " ".join(p.extract_text() for p in PdfReader(pdfs[0]).pages)
+        assert "Acme Analytics" in text_of_pdf
+        assert any(f"PDF saved: {pdfs[0]}" in str(n.message) for n in app._notifications)
+
+
+async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_path):
+    first = QuickTestApp(bank, store)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.press(*"Acme", "enter", "1", "2", "3", "4")
+        assert text(first, "#progress-label") == "Question 5 of 7"
+    # a new process would open the same file: so does a new Store
+    again = Store(tmp_path / "sessions.db")
+    second = QuickTestApp(bank, again)
+    async with second.run_test(size=SIZE) as pilot:
+        listing = second.screen.query_one("#unfinished", OptionList)
+        assert "Acme · 2026" in str(listing.get_option_at_index(0).prompt)
+        assert "4 of 7 answered" in str(listing.get_option_at_index(0).prompt)
+        listing.focus()
+        await pilot.press("enter")
+        assert isinstance(second.screen, QuestionScreen)
+        assert text(second, "#progress-label") == "Question 5 of 7"
+        assert len(second.screen.session.answers) == 4
+    assert again.list()[0].answers == {
+        "revenue_triggers": "people_always",
+        "expansion_ready_accounts": "when_someone_has_time",
+        "renewal_case": "concessions",
+        "lost_accounts": "few_foreseen",
+    }
+
+
+# --- snapshots of each screen at 80x24 ------------------------------------------------------
+
+
+def _app(bank, store, screen_factory=None, theme: str = "textual-dark"):
+    session = answered_session(bank, store, dict(list(ALL_FIRST.items())[:3]), nrr=1.11, grr=0.65)
+    app = QuickTestApp(bank, store, resume=None if screen_factory is None else session.id)
+    app.theme = theme
+
+    async def run_before(pilot) -> None:
+        if screen_factory:
+            app.switch_or_push(screen_factory(session))
+        await pilot.pause()
+
+    return app, run_before
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_snapshot_start(snap_compare, bank, store, theme):
+    app, run_before = _app(bank, store, theme=theme)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_snapshot_question(snap_compare, bank, store, theme):
+    app, run_before = _app(bank, store, lambda s: QuestionScreen(s, 3), theme)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_metrics(snap_compare, bank, store):
+    app, run_before = _app(bank, store, MetricsScreen)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_review(snap_compare, bank, store):
+    app, run_before = _app(bank, store, ReviewScreen)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_snapshot_result(snap_compare, bank, store, theme):
+    app, run_before = _app(bank, store, ResultScreen, theme)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
