@@ -101,3 +101,37 @@ def _date(located: Located, data: Mapping) -> str | None:
         raise located.error(
             ("date",), f"expected an ISO date such as 2026-11-02, got {value!r}"
         ) from None
+
+
+def to_document(answers: Answers) -> dict:
+    """An answers file's content; metrics as stored (fractions), so a re-import is exact."""
+    document: dict = {}
+    for key in ("client", "respondent", "date"):
+        if getattr(answers, key):
+            document[key] = getattr(answers, key)
+    document["answers"] = dict(answers.answers)
+    if answers.metrics:
+        document["metrics"] = {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in answers.metrics.given.items()
+        }
+    return document
+
+
+def write_answers(answers: Answers, path: Path) -> None:
+    """Write an answers file: JSON for a .json name, YAML otherwise."""
+    import json
+
+    import yaml
+
+    document = to_document(answers)
+    if path.suffix.lower() == ".json":
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "# quicktest answers; metrics are fractions (1.11 means 111%)\n" + yaml.safe_dump(
+            document, sort_keys=False, allow_unicode=True
+        )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", str(path)) from None

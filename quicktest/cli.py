@@ -126,6 +126,134 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_of(args: argparse.Namespace, bank, ref: str):
+    """A read of a session id or an answers file, and a label for it."""
+    from quicktest.answers import load_answers
+    from quicktest.engine import score
+
+    if Path(ref).is_file():
+        return score(bank, load_answers(Path(ref), bank)), ref
+    session = _store(args).get(ref)
+    return score(bank, session.as_answers()), f"session {session.id}"
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from quicktest.answers import load_answers, write_answers
+    from quicktest.engine import score
+
+    store = _store(args)
+    action = args.action
+    if action == "list":
+        sessions = [s.summary() for s in store.list(client=args.client)]
+        if args.format == "json":
+            _print_json(sessions)
+        else:
+            from rich.table import Table
+
+            table = Table(box=None, header_style="bold")
+            for name in ("id", "client", "respondent", "date", "state", "answered"):
+                table.add_column(name)
+            for s in sessions:
+                table.add_row(
+                    *(
+                        str(s[k] or "")
+                        for k in ("id", "client", "respondent", "date", "state", "answered")
+                    )
+                )
+            _console().print(table if sessions else "No sessions yet.")
+    elif action == "show":
+        bank = _bank(args)
+        session = store.get(args.id)
+        read = score(bank, session.as_answers())
+        if args.format == "json":
+            _print_json(
+                {
+                    **session.summary(),
+                    "bank_version": session.bank_version,
+                    "answers": session.answers,
+                    "read": read.as_json(),
+                }
+            )
+        else:
+            from quicktest.textread import render
+
+            print(f"Session {session.id} ({session.state}, bank {session.bank_version})")
+            render(read, len(bank.questions), _console())
+    elif action == "export":
+        session = store.get(args.id)
+        write_answers(session.as_answers(), Path(args.output))
+        print(args.output)
+    elif action == "import":
+        bank = _bank(args)
+        session = store.import_answers(
+            load_answers(Path(args.file), bank), bank.info.id, bank.info.version
+        )
+        _print_json({"id": session.id}) if args.format == "json" else print(session.id)
+    elif action == "delete":
+        print(f"deleted {store.delete(args.id)}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from quicktest import compare
+
+    bank = _bank(args)
+    if args.client:
+        from quicktest.engine import score
+
+        sessions = _store(args).list(client=args.client)
+        if len(sessions) < 2:
+            raise InputError(
+                f"client {args.client!r} has {len(sessions)} session(s); "
+                "comparing respondents needs two or more",
+                field="--client",
+            )
+        result = compare.respondents(
+            bank, args.client, [score(bank, s.as_answers()) for s in sessions]
+        )
+    else:
+        if not (args.a and args.b):
+            raise InputError("give two sessions or answer files, or --client NAME", field="compare")
+        (before, label_a), (after, label_b) = (
+            _read_of(args, bank, args.a),
+            _read_of(args, bank, args.b),
+        )
+        result = compare.compare(bank, before, after, (label_a, label_b))
+    if args.format == "json":
+        _print_json(result.as_json())
+    else:
+        from quicktest.textcompare import render
+
+        render(bank, result, _console())
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from quicktest.batchrun import run_batch
+
+    return run_batch(
+        _bank(args),
+        Path(args.responses),
+        Path(args.out) if args.out else None,
+        args.pdf,
+        args.format,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "quicktest", "run"]
+    for flag, value in (("--questions", args.questions), ("--db", args.db)):
+        if value:
+            command += [flag, str(Path(value).resolve())]
+    print(f"quicktest in the browser: http://{args.host}:{args.port}", file=sys.stderr)
+    Server(shlex.join(command), host=args.host, port=args.port, title="quicktest").serve()
+    return EXIT_OK
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from quicktest.revenue import read_revenue
 
@@ -140,26 +268,33 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--questions",
-        metavar="DIR",
-        help="question bank folder (default: the shipped bank, or $QUICKTEST_QUESTIONS)",
-    )
-    common.add_argument(
-        "--db",
-        metavar="PATH",
-        help="session store (default: in your data folder, or $QUICKTEST_DB)",
+    def store_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument(
+            "--questions",
+            metavar="DIR",
+            help="question bank folder (default: the shipped bank, or $QUICKTEST_QUESTIONS)",
+        )
+        parser.add_argument(
+            "--db",
+            metavar="PATH",
+            help="session store (default: in your data folder, or $QUICKTEST_DB)",
+        )
+        return parser
+
+    # The options may come before or after the command. A command's copies default to
+    # SUPPRESS so that they do not reset a value given before the command to None.
+    common = store_options(
+        argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     )
     formats = argparse.ArgumentParser(add_help=False)
     formats.add_argument("--format", choices=("text", "json"), default="text")
 
     parser = argparse.ArgumentParser(
         prog="quicktest",
-        parents=[common],
         description="Seven questions, five minutes: which revenue failure pattern costs the "
         "most right now.",
     )
+    store_options(parser)
     parser.add_argument("--version", action="version", version=f"quicktest {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -208,6 +343,56 @@ def _parser() -> argparse.ArgumentParser:
     metrics.add_argument("--by", metavar="COLUMN", help="break down by a column's values")
     metrics.add_argument("--from", dest="start", metavar="PERIOD", help="window start (long file)")
     metrics.add_argument("--to", dest="end", metavar="PERIOD", help="window end (long file)")
+
+    sessions = command("sessions", cmd_sessions, "List, show, export, import or delete sessions.")
+    actions = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, text: str, *parents: argparse.ArgumentParser):
+        return actions.add_parser(name, help=text, description=text, parents=[common, *parents])
+
+    action("list", "List sessions.", formats).add_argument(
+        "--client", metavar="NAME", help="only this client's sessions"
+    )
+    action("show", "Show a session and its read.", formats).add_argument("id", metavar="ID")
+    export = action("export", "Write a session as an answers file.")
+    export.add_argument("id", metavar="ID")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="answers file to write (.json for JSON, else YAML)",
+    )
+    action("import", "Add an answers file to the store as a session.", formats).add_argument(
+        "file", metavar="FILE"
+    )
+    action("delete", "Delete a session.").add_argument("id", metavar="ID")
+
+    compare = command(
+        "compare",
+        cmd_compare,
+        "Compare two reads (sessions or answer files), or a client's respondents.",
+        formats,
+    )
+    compare.add_argument("a", metavar="A", nargs="?", help="session id or answers file")
+    compare.add_argument("b", metavar="B", nargs="?", help="session id or answers file")
+    compare.add_argument("--client", metavar="NAME", help="compare every respondent of this client")
+
+    batch = command(
+        "batch", cmd_batch, "Score a CSV of responses, one row per respondent.", formats
+    )
+    batch.add_argument("responses", metavar="RESPONSES.csv")
+    batch.add_argument(
+        "-o",
+        "--out",
+        metavar="OUT_DIR",
+        help="write reads.jsonl (and PDFs) here instead of to stdout",
+    )
+    batch.add_argument("--pdf", action="store_true", help="one PDF report per good row")
+
+    serve = command("serve", cmd_serve, "Serve the terminal app in a web browser.")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
 
     validate = command(
         "validate", cmd_validate, "Check a question bank and say what it holds.", formats

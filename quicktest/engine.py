@@ -182,7 +182,12 @@ def _say(text: str, metrics: Metrics) -> str:
 # --- scoring --------------------------------------------------------------------------------
 
 
-def _level(bank: Bank, score: float) -> Level:
+def is_dominant(bank: Bank, score: float) -> bool:
+    """Whether a score reaches the level the bank asks of a dominant pattern."""
+    return score >= getattr(bank.info.scoring.levels, bank.info.scoring.dominant) - 1e-9
+
+
+def level_of(bank: Bank, score: float) -> Level:
     levels = bank.info.scoring.levels
     for name in ("strong", "moderate", "weak"):
         if score >= getattr(levels, name) - 1e-9:
@@ -229,7 +234,7 @@ def _read_pattern(
         )
     floor = bank.info.scoring.evidence_floor
     score = round(min(1.0, max(0.0, points / max(possible, floor))), 3) if possible else 0.0
-    return PatternRead(pattern, score, _level(bank, score), points, possible, tuple(evidence))
+    return PatternRead(pattern, score, level_of(bank, score), points, possible, tuple(evidence))
 
 
 def _leaf_metrics(condition: Any) -> list[str]:
@@ -253,9 +258,8 @@ def score(bank: Bank, given: Answers) -> Read:
     reads = [_read_pattern(bank, p, given, by_id) for p in bank.patterns]
     order = {p.id: i for i, p in enumerate(bank.patterns)}
     ranked = tuple(sorted(reads, key=lambda r: (-r.score, -r.points, order[r.pattern.id])))
-    threshold = getattr(bank.info.scoring.levels, bank.info.scoring.dominant)
     top = ranked[0] if ranked else None
-    dominant = top if top and top.score >= threshold - 1e-9 else None
+    dominant = top if top and is_dominant(bank, top.score) else None
     answered = [q.id for q in bank.questions if q.id in given.answers]
     basis = (
         "answers+metrics"

@@ -1,0 +1,107 @@
+"""Batch scoring of form-tool exports: labels or ids, bad rows reported by line and skipped."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+
+def responses(tmp_path, rows, header):
+    path = tmp_path / "responses.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+HEADER = ["client", "respondent", "renewal_case", "lost_accounts", "nrr", "grr", "gross_margin"]
+
+
+def test_rows_by_id_or_label_are_scored_and_bad_rows_skipped(cli, tmp_path):
+    path = responses(
+        tmp_path,
+        [
+            [
+                "Acme",
+                "Dana",
+                "activity",
+                "Accounts our usage data rated healthy; the loss surprises us",
+                "",
+                "",
+                "",
+            ],
+            ["Beta", "Lee", "concessions", "few_foreseen", "112%", "91%", "78%, 74%, 70%"],
+            ["Gamma", "Kim", "activty", "", "", "", ""],
+            ["Delta", "Ray", "", "", "abc", "", ""],
+            ["Zeta", "Ola", "", "", "111%", "65%", ""],
+        ],
+        HEADER,
+    )
+    out_dir = tmp_path / "out"
+    result = cli("batch", path, "-o", out_dir, "--format", "json")
+    assert result.code == 2  # some rows were wrong
+    reads = [json.loads(line) for line in (out_dir / "reads.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["client"], r["dominant"]) for r in reads] == [
+        (2, "Acme", "hollow_usage"),
+        (3, "Beta", "borrowed_nrr"),
+        (6, "Zeta", "vibe_revenue"),
+    ]
+    summary = json.loads(result.out)
+    assert (summary["rows"], summary["scored"], summary["skipped"]) == (5, 3, 2)
+    assert summary["dominant"]["hollow_usage"] == 1
+    assert "responses.csv:4: skipped: unknown option 'activty'" in result.err
+    assert summary["errors"][0].startswith("line 4: ")
+    assert "did you mean activity?" in summary["errors"][0]
+    assert "responses.csv:5: skipped: expected a percentage" in result.err
+
+
+def test_without_out_dir_reads_go_to_stdout_and_the_summary_to_stderr(cli, tmp_path):
+    path = responses(tmp_path, [["Acme", "", "activity", "looked_healthy", "", "", ""]], HEADER)
+    result = cli("batch", path)
+    assert result.code == 0
+    assert json.loads(result.out.strip())["dominant"] == "hollow_usage"
+    assert "1 of 1 rows scored" in result.err
+
+
+def test_unknown_column_is_refused_with_a_hint(cli, tmp_path):
+    path = responses(tmp_path, [], ["client", "renewal_cases"])
+    result = cli("batch", path)
+    assert result.code == 2
+    assert (
+        "responses.csv:1:2: unknown column 'renewal_cases' (did you mean renewal_case?)"
+        in result.err
+    )
+
+
+def test_pdf_per_row(cli, tmp_path):
+    path = responses(tmp_path, [["Acme", "", "activity", "", "", "", ""]], HEADER)
+    out_dir = tmp_path / "out"
+    assert cli("batch", path, "-o", out_dir, "--pdf").code == 0
+    assert (out_dir / "line-2.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_ten_thousand_generated_rows(cli, tmp_path, bank):
+    rows = []
+    for n in range(10_000):
+        q = bank.questions[n % 7]
+        cells = {q.id: q.options[n % len(q.options)].id}
+        lost = "nope" if n % 1000 == 999 else cells.get("lost_accounts", "")
+        row = [
+            f"client {n}",
+            "",
+            cells.get("renewal_case", ""),
+            lost,
+            f"{100 + n % 20}%",
+            f"{80 + n % 15}%",
+            "",
+        ]
+        rows.append(row)
+    path = responses(tmp_path, rows, HEADER)
+    out_dir = tmp_path / "out"
+    result = cli("batch", path, "-o", out_dir, "--format", "json")
+    summary = json.loads(result.out)
+    assert (summary["rows"], summary["skipped"]) == (10_000, 10)
+    assert summary["scored"] == 9_990
+    assert len((out_dir / "reads.jsonl").read_text().splitlines()) == 9_990
+    assert [e.split(":")[0] for e in summary["errors"]][:2] == ["line 1001", "line 2001"]

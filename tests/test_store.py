@@ -1,0 +1,174 @@
+"""The session store on a real SQLite file: kills, concurrent writers, migrations, and the
+sessions command (list, show, export, import, delete)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+
+from quicktest.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+from .conftest import EXAMPLES, ROOT
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from quicktest.store import Store
+store = Store(Path(sys.argv[1]))
+session_id, count, tag = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+for n in range(count):
+    store.set_metric(session_id, "nrr", 1 + n / 1000) if tag == "slow" else None
+    store.set_answer(session_id, f"q{tag}{n}", "x")
+    print(n, flush=True)
+    if tag == "slow":
+        time.sleep(0.01)
+"""
+
+
+def test_killed_mid_session_keeps_every_committed_answer(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    session = store.create("bank", "1", "Acme")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), session.id, "100000", "slow"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    acknowledged = -1
+    while acknowledged < 20:
+        acknowledged = int(proc.stdout.readline())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    reopened = Store(path).get(session.id)
+    # every answer the writer reported as committed is there
+    assert all(f"qslow{n}" in reopened.answers for n in range(acknowledged + 1))
+
+
+def test_two_writer_processes_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "s.db"
+    session = Store(path).create("bank", "1", "Acme")
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), session.id, "200", tag],
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        for tag in "ab"
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    answers = Store(path).get(session.id).answers
+    assert len(answers) == 400
+
+
+def test_an_old_schema_is_migrated_forward(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute(
+        "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, "
+        "created_at, updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', "
+        "'in progress', 'b', '1', 'x', 'x')"
+    )
+    db.execute("INSERT INTO answers VALUES ('abcd1234', 'renewal_case', 'activity', 'x')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    session = store.get("abcd")
+    assert (session.client, session.position, session.answers) == (
+        "Old Co",
+        0,
+        {"renewal_case": "activity"},
+    )
+
+
+def test_a_newer_schema_is_refused_clearly(tmp_path, cli):
+    path = tmp_path / "new.db"
+    Store(path).db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    result = cli("--db", path, "sessions", "list")
+    assert result.code == 2
+    assert "newer than this quicktest knows" in result.err
+
+
+def test_store_where_no_file_can_be_made(tmp_path, cli):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = cli("sessions", "list", "--db", blocker / "s.db")
+    assert result.code == 2
+    assert "cannot open the session store" in result.err and "--db PATH" in result.err
+
+
+def test_export_then_import_round_trips_a_session_exactly(cli, tmp_path):
+    first = cli("sessions", "import", EXAMPLES / "borrowed_nrr.yaml", "--format", "json")
+    original = json.loads(first.out)["id"]
+    for suffix in ("yaml", "json"):
+        exported = tmp_path / f"out.{suffix}"
+        assert cli("sessions", "export", original, "-o", exported).code == 0
+        copy = cli("sessions", "import", exported).out.strip()
+        a = json.loads(cli("sessions", "show", original, "--format", "json").out)
+        b = json.loads(cli("sessions", "show", copy, "--format", "json").out)
+        for key in ("client", "respondent", "date", "answers", "read"):
+            assert a[key] == b[key], key
+
+
+def test_import_refuses_a_malformed_file_and_changes_nothing(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("client: X\nanswers:\n  renewal_case: nope\n")
+    before = cli("sessions", "list", "--format", "json").out
+    result = cli("sessions", "import", bad)
+    assert result.code == 2 and "bad.yaml:3:17" in result.err
+    assert cli("sessions", "list", "--format", "json").out == before
+
+
+def test_list_filters_by_client_and_shows_the_contract_fields(cli):
+    cli("sessions", "import", EXAMPLES / "borrowed_nrr.yaml")
+    cli("sessions", "import", EXAMPLES / "healthy.yaml")
+    rows = json.loads(
+        cli("sessions", "list", "--client", "lumen analytics", "--format", "json").out
+    )
+    assert len(rows) == 1
+    assert set(rows[0]) == {"id", "client", "respondent", "date", "state", "answered"}
+    assert rows[0]["client"] == "Lumen Analytics" and rows[0]["answered"] == 7
+
+
+def test_unknown_session_id_suggests_the_near_one(cli):
+    session = cli("sessions", "import", EXAMPLES / "healthy.yaml").out.strip()
+    typo = session[:-1] + ("0" if session[-1] != "0" else "1")
+    for command in (("show", typo), ("export", typo, "-o", "x.yaml"), ("delete", typo)):
+        result = cli("sessions", *command)
+        assert result.code == 2 and f"unknown session id '{typo}'" in result.err
+        assert f"did you mean {session}?" in result.err
+    assert cli("sessions", "delete", session[:4]).out.strip() == f"deleted {session}"
+
+
+def test_sessions_show_prints_the_read(cli):
+    session = cli("sessions", "import", EXAMPLES / "vibe_revenue.yaml").out.strip()
+    out = cli("sessions", "show", session).out
+    assert f"Session {session} (done" in out and "Dominant pattern: Vibe Revenue" in out
+
+
+def test_import_then_the_app_store_sees_it_in_another_process(cli, tmp_path):
+    db = tmp_path / "shared.db"
+    cli("--db", db, "sessions", "import", EXAMPLES / "healthy.yaml")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quicktest",
+            "sessions",
+            "list",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert json.loads(proc.stdout)[0]["client"] == "Lumen Analytics"
