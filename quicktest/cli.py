@@ -185,9 +185,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         print(args.output)
     elif action == "import":
         bank = _bank(args)
-        session = store.import_answers(
-            load_answers(Path(args.file), bank), bank.info.id, bank.info.version
-        )
+        session = store.add(load_answers(Path(args.file), bank), bank.info.id, bank.info.version)
         _print_json({"id": session.id}) if args.format == "json" else print(session.id)
     elif action == "delete":
         print(f"deleted {store.delete(args.id)}")

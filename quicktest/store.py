@@ -155,32 +155,12 @@ class Store:
         respondent: str | None = None,
         date: str | None = None,
     ) -> Session:
-        session = Session(
-            secrets.token_hex(4),
-            client or None,
-            respondent or None,
-            date or datetime.date.today().isoformat(),
-            IN_PROGRESS,
+        return self.add(
+            Answers(client=client or None, respondent=respondent or None, date=date),
             bank_id,
             bank_version,
+            IN_PROGRESS,
         )
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
-                "bank_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    session.id,
-                    session.client,
-                    session.respondent,
-                    session.date,
-                    session.state,
-                    bank_id,
-                    bank_version,
-                    _now(),
-                    _now(),
-                ),
-            )
-        return session
 
     def resolve(self, session_id: str) -> str:
         """A full session id from an id or a unique prefix; unknown ids get a hint."""
@@ -294,9 +274,7 @@ class Store:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return session_id
 
-    def import_answers(
-        self, answers: Answers, bank_id: str, bank_version: str, state: str = DONE
-    ) -> Session:
+    def add(self, answers: Answers, bank_id: str, bank_version: str, state: str = DONE) -> Session:
         """A new session holding an answers file's content, written in one transaction."""
         session = Session(
             secrets.token_hex(4),
