@@ -267,11 +267,10 @@ class Metrics:
     given: Mapping[str, float | tuple[float, ...]] = field(default_factory=dict)
     computed: frozenset[str] = frozenset()  # names that came from a revenue file
     notes: tuple[str, ...] = ()
+    derived: Mapping[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "derived", _derive(self.given))
-
-    derived: Mapping[str, float] = field(init=False, default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.given)

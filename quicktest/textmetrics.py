@@ -23,16 +23,14 @@ def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def warning(bank: Bank, movement: Movement) -> str | None:
-    """A warning when NRR looks healthy while GRR or logo retention says the base is thin."""
+def warning(movement: Movement, grr_floor: float | None) -> str | None:
+    """A warning when NRR looks healthy while GRR (under `grr_floor`, the low end of its
+    benchmark) or logo retention says the base is thin."""
     nrr, grr, logos = movement.nrr, movement.grr, movement.logo_retention
     if nrr is None or nrr < 1.0:
         return None
-    grr_low = next(
-        b.band.low for b in choose_bands(bank, _as_metrics(movement)) if b.benchmark.id == "grr"
-    )
     weak = []
-    if grr is not None and grr_low is not None and grr < grr_low:
+    if grr is not None and grr_floor is not None and grr < grr_floor:
         weak.append(f"GRR is {_pct(grr)}")
     if logos is not None and logos < FRAGILE_LOGO_RETENTION:
         weak.append(f"logo retention is {_pct(logos)}")
@@ -42,12 +40,6 @@ def warning(bank: Bank, movement: Movement) -> str | None:
         f"NRR of {_pct(nrr)} stands on a thin base: {' and '.join(weak)}. A few expanding "
         "accounts may be hiding many that leave; read NRR only beside GRR."
     )
-
-
-def _as_metrics(movement: Movement):
-    from quicktest.metrics import Metrics
-
-    return Metrics({k: v for k in ("nrr", "grr") if (v := getattr(movement, k)) is not None})
 
 
 def render(bank: Bank, read: RevenueRead, console: Console) -> None:
@@ -100,7 +92,7 @@ def render(bank: Bank, read: RevenueRead, console: Console) -> None:
             style="dim",
         )
     )
-    alert = warning(bank, total)
+    alert = warning(total, grr_band.low)
     if alert:
         console.print()
         console.print(Text(f"Warning: {alert}", style="bold yellow"))
