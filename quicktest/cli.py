@@ -311,22 +311,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--respondent", metavar="NAME", help="who is answering")
     run.add_argument("--resume", metavar="ID", help="resume a saved session")
 
-    score = command(
-        "score", cmd_score, "Score an answers file and print the pattern read.", formats
-    )
-    score.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
-    score.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
-    score.add_argument(
+    # what a read is made of: the same for a read on screen and a read as a PDF
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    inputs.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
+    inputs.add_argument(
         "--revenue",
         metavar="CSV",
         help="account-level revenue; NRR, GRR and logo retention computed from "
         "it replace given values",
     )
 
-    report = command("report", cmd_report, "Render the pattern read as a PDF report.")
-    report.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
-    report.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
-    report.add_argument("--revenue", metavar="CSV", help="account-level revenue file")
+    command(
+        "score", cmd_score, "Score an answers file and print the pattern read.", inputs, formats
+    )
+
+    report = command("report", cmd_report, "Render the pattern read as a PDF report.", inputs)
     report.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="PDF to write")
     report.add_argument("--html", metavar="OUT.html", help="also write the report's HTML")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4")
