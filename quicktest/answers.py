@@ -10,7 +10,7 @@ from typing import Any
 from quicktest.bank import Bank
 from quicktest.engine import Answers
 from quicktest.errors import InputError, did_you_mean
-from quicktest.metrics import Metrics, parse_metrics
+from quicktest.metrics import Metrics, parse_metrics, plain
 from quicktest.yamlfile import Located, load_yaml
 
 KEYS = ("client", "respondent", "date", "answers", "metrics")
@@ -111,10 +111,7 @@ def to_document(answers: Answers) -> dict:
             document[key] = getattr(answers, key)
     document["answers"] = dict(answers.answers)
     if answers.metrics:
-        document["metrics"] = {
-            name: list(value) if isinstance(value, tuple) else value
-            for name, value in answers.metrics.given.items()
-        }
+        document["metrics"] = {name: plain(v) for name, v in answers.metrics.given.items()}
     return document
 
 

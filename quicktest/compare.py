@@ -9,6 +9,7 @@ from typing import Any
 
 from quicktest.bank import Bank
 from quicktest.engine import Evidence, PatternRead, Read, is_dominant, level_of
+from quicktest.metrics import plain
 
 # A change of score smaller than this is noise, not movement.
 MOVE = 0.05
@@ -107,10 +108,7 @@ def compare(bank: Bank, before: Read, after: Read, labels: tuple[str, str]) -> C
     for name in ("nrr", "grr", "gross_margin"):
         a, b = before.metrics.given.get(name), after.metrics.given.get(name)
         if a is not None or b is not None:
-            pairs[name] = (
-                list(a) if isinstance(a, tuple) else a,
-                list(b) if isinstance(b, tuple) else b,
-            )
+            pairs[name] = (plain(a), plain(b))
     return Comparison(labels, before, after, tuple(changes), answers_changed, pairs)
 
 

@@ -293,10 +293,7 @@ class Metrics:
         return "not provided" if value is None else format_value(ALL[name], value)
 
     def as_json(self) -> dict[str, float | list[float]]:
-        out: dict[str, float | list[float]] = {}
-        for name, value in {**self.given, **self.derived}.items():
-            out[name] = list(value) if isinstance(value, tuple) else value
-        return out
+        return {name: plain(value) for name, value in {**self.given, **self.derived}.items()}
 
     def merged(self, other: Metrics, source: str = "the revenue file") -> Metrics:
         """These metrics with `other`'s, which win; each replaced value is noted for the read."""
@@ -333,6 +330,11 @@ def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:
         else None,
     }
     return {name: round(value, 10) for name, value in derived.items() if value is not None}
+
+
+def plain(value: float | tuple[float, ...] | None) -> float | list[float] | None:
+    """A value as JSON and YAML hold it: a series as a list."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def parse_text(spec: MetricSpec, text: str) -> float | tuple[float, ...] | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from quicktest.engine import Answers
 from quicktest.errors import InputError, did_you_mean
-from quicktest.metrics import INPUTS, Metrics
+from quicktest.metrics import INPUTS, Metrics, plain
 
 IN_PROGRESS, DONE = "in progress", "done"
 
@@ -255,7 +255,7 @@ class Store:
                     "DELETE FROM metrics WHERE session_id = ? AND name = ?", (session_id, name)
                 )
             else:
-                stored = json.dumps(list(value) if isinstance(value, tuple) else value)
+                stored = json.dumps(plain(value))
                 db.execute(
                     "INSERT INTO metrics VALUES (?,?,?) ON CONFLICT (session_id, name) "
                     "DO UPDATE SET value = excluded.value",
@@ -309,9 +309,6 @@ class Store:
             )
             db.executemany(
                 "INSERT INTO metrics VALUES (?,?,?)",
-                [
-                    (session.id, n, json.dumps(list(v) if isinstance(v, tuple) else v))
-                    for n, v in session.metrics.items()
-                ],
+                [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
             )
         return session
