@@ -347,10 +347,12 @@ def parse_text(spec: MetricSpec, text: str) -> float | tuple[float, ...] | None:
     return parse_value(spec, text)
 
 
-def show_value(spec: MetricSpec, value: float | tuple[float, ...]) -> str:
-    """A stored value as a person would type it back (series joined by commas)."""
-    if isinstance(value, tuple):
-        return ", ".join(format_value(spec, v) for v in value)
+def show_value(
+    spec: MetricSpec, value: float | tuple[float, ...] | list[float], joiner: str = ", "
+) -> str:
+    """A value as a person reads it; a series joined (commas, as it would be typed back)."""
+    if isinstance(value, tuple | list):
+        return joiner.join(format_value(spec, v) for v in value)
     return format_value(spec, value)
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from quicktest.bank import Bank
 from quicktest.compare import Comparison, Respondents
-from quicktest.metrics import ALL, format_value
+from quicktest.metrics import ALL, show_value
 
 STATUS_STYLE = {
     "rose": "red",
@@ -20,11 +20,7 @@ STATUS_STYLE = {
 
 
 def _value(name: str, value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return " → ".join(format_value(ALL[name], v) for v in value)
-    return format_value(ALL[name], value)
+    return "—" if value is None else show_value(ALL[name], value, " → ")
 
 
 def render(bank: Bank, result: Comparison | Respondents, console: Console) -> None:

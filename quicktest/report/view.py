@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from quicktest.bank import Bank
 from quicktest.engine import PatternRead, Read
-from quicktest.metrics import ALL, INPUTS, format_value
+from quicktest.metrics import ALL, INPUTS, format_value, show_value
 from quicktest.report.chart import Chart, pair_chart
 
 BASIS_WORDS = {
@@ -130,10 +130,7 @@ def _metric_rows(read: Read) -> list[MetricRow]:
     rows = []
     for name, value in read.metrics.given.items():
         spec = ALL[name]
-        if isinstance(value, tuple):
-            shown = " → ".join(format_value(spec, v) for v in value)
-        else:
-            shown = format_value(spec, value)
+        shown = show_value(spec, value, " → ")
         note = "computed from the revenue file" if name in read.metrics.computed else spec.help
         rows.append(MetricRow(spec.label, shown, note))
     for name, value in read.metrics.derived.items():
