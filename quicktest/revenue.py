@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import operator
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, TypeVar
 
 from quicktest.errors import InputError, did_you_mean
 from quicktest.metrics import Metrics
@@ -30,6 +31,7 @@ LONG_COLUMNS = ("account", "period", "revenue")
 _PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$", re.IGNORECASE)
 _MONEY_NOISE = str.maketrans("", "", "$€£, _")
 _INF = float("inf")
+K = TypeVar("K")
 
 
 @dataclass
@@ -301,12 +303,23 @@ def _read_wide(rows: _Rows, by: str | None) -> RevenueRead:
             labels.append(label.strip())
     if not seen:
         raise InputError("no rows after the header", rows.name, 2)
-    groups: dict[str, Movement] = {}
-    if by_col is not None:
-        for value in sorted(set(labels)):
-            chosen = [i for i, label in enumerate(labels) if label == value]
-            groups[value] = Movement.between([starts[i] for i in chosen], [ends[i] for i in chosen])
+    groups = (
+        {
+            label: Movement.between([starts[i] for i in rows_of], [ends[i] for i in rows_of])
+            for label, rows_of in _members(enumerate(labels)).items()
+        }
+        if by_col is not None
+        else {}
+    )
     return RevenueRead(rows.name, "wide", Movement.between(starts, ends), by, groups)
+
+
+def _members(keyed: Iterable[tuple[K, str]]) -> dict[str, list[K]]:
+    """The keys (rows or accounts) under each --by value, gathered in one pass."""
+    members: dict[str, list[K]] = defaultdict(list)
+    for key, label in keyed:
+        members[label].append(key)
+    return members
 
 
 def _period_index(text: str) -> tuple[int, bool] | None:
@@ -377,14 +390,15 @@ def _read_long(rows: _Rows, by: str | None, start: str | None, end: str | None) 
     known = sorted(revenue)
     first, last = _window(rows.name, known, quarterly, start, end)
     total = _movement(revenue[first], revenue[last])
-    groups: dict[str, Movement] = {}
-    if by_col is not None:
-        for label in set(labels.values()):
-            members = {name for name, value in labels.items() if value == label}
-            groups[label] = _movement(
-                {n: v for n, v in revenue[first].items() if n in members},
-                {n: v for n, v in revenue[last].items() if n in members},
+    groups = {
+        label: _movement(
+            *(
+                {n: period[n] for n in names if n in period}
+                for period in (revenue[first], revenue[last])
             )
+        )
+        for label, names in _members(labels.items()).items()
+    }
     ends = [index for index in known if index - 12 in revenue]
     history = [
         HistoryPoint(_period_name(index, quarterly), m.nrr, m.grr)
