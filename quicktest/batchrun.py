@@ -10,15 +10,12 @@ from pathlib import Path
 from quicktest.bank import Bank
 from quicktest.batch import read_rows
 from quicktest.engine import score
-
-EXIT_OK, EXIT_INPUT = 0, 2
+from quicktest.errors import EXIT_INPUT, EXIT_OK, InputError
 
 
 def run_batch(bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt: str) -> int:
     """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped)."""
     if pdf and out_dir is None:
-        from quicktest.errors import InputError
-
         raise InputError("--pdf needs -o OUT_DIR to write the reports into", field="--pdf")
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -26,11 +23,10 @@ def run_batch(bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt:
     summary_stream = sys.stdout if out_dir else sys.stderr
     dominant: Counter[str] = Counter()
     errors: list[str] = []
-    scored = 0
     render = None
     if pdf:
         from quicktest.report.render import render
-    progress = _progress(responses)
+    progress = _progress()
     try:
         for row in read_rows(responses, bank):
             progress(row.line)
@@ -46,13 +42,13 @@ def run_batch(bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt:
             record = {"line": row.line, **read.as_json()}
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             dominant[read.dominant.pattern.id if read.dominant else "none"] += 1
-            scored += 1
             if render:
                 render(bank, read, out_dir / f"line-{row.line}.pdf")
     finally:
         progress(None)
         if out_dir:
             sink.close()
+    scored = sum(dominant.values())
     summary = {
         "rows": scored + len(errors),
         "scored": scored,
@@ -86,8 +82,8 @@ def _print_summary(bank: Bank, summary: dict, stream) -> None:
     Console(file=stream, highlight=False).print(table)
 
 
-def _progress(path: Path):
-    """A progress callback: a bar on a terminal (by bytes read), nothing otherwise."""
+def _progress():
+    """A progress callback: a bar on a terminal (rows read so far), nothing otherwise."""
     if not sys.stderr.isatty():
         return lambda line: None
     from rich.progress import Progress

@@ -14,9 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from quicktest import __version__
-from quicktest.errors import InputError, InputErrors
-
-EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
+from quicktest.errors import EXIT_FAULT, EXIT_INPUT, EXIT_OK, InputError, InputErrors
 
 
 def _bank(args: argparse.Namespace):

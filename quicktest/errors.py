@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Exit status of every command: done, an internal fault, bad input (an InputError).
+EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
+
 
 @dataclass
 class InputError(Exception):
