@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from quicktest import __version__
-from quicktest.errors import EXIT_FAULT, EXIT_INPUT, EXIT_OK, InputError, InputErrors
+from quicktest.errors import (
+    EXIT_FAULT,
+    EXIT_INPUT,
+    EXIT_OK,
+    InputError,
+    InputErrors,
+    did_you_mean,
+)
 
 
 def _bank(args: argparse.Namespace):
@@ -24,13 +31,47 @@ def _bank(args: argparse.Namespace):
     return load_bank(questions_dir(args.questions))
 
 
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _answers_of(args: argparse.Namespace, bank, ref: str):
+    """The answers of a file or of a stored session, and the session (None for a file).
+
+    A name that is not a file and does not look like one is taken for a session id.
+    """
+    from quicktest.answers import load_answers
+
+    path = Path(ref)
+    if path.is_file() or path.suffix.lower() in ANSWER_SUFFIXES or os.sep in ref:
+        return load_answers(path, bank), None
+    store = _store(args)
+    try:
+        session = store.get(ref)
+    except InputError as exc:
+        raise InputError(
+            f"{ref!r} is neither an answers file nor a session id",
+            field="ANSWERS",
+            hint=exc.hint,
+        ) from None
+    return session.as_answers(), session
+
+
 def _given(args: argparse.Namespace, bank):
-    """The answers file plus --metrics, as one Answers value."""
+    """The answers (a file, a session id or --client's latest session) plus --metrics and
+    --revenue as one Answers value, and the session they came from, if any."""
     from dataclasses import replace
 
-    from quicktest.answers import load_answers, load_metrics_file
+    from quicktest.answers import load_metrics_file
 
-    given = load_answers(Path(args.answers), bank)
+    if args.client and args.answers:
+        raise InputError("give ANSWERS or --client, not both", field="--client")
+    if args.client:
+        session = _client_sessions(args, args.client)[0]
+        given = session.as_answers()
+    elif args.answers:
+        given, session = _answers_of(args, bank, args.answers)
+    else:
+        raise InputError("give an answers file, a session id or --client NAME", field="ANSWERS")
     metrics = given.metrics
     if args.metrics:
         metrics = metrics.merged(load_metrics_file(Path(args.metrics)), "the metrics file")
@@ -38,7 +79,22 @@ def _given(args: argparse.Namespace, bank):
         from quicktest.revenue import read_revenue
 
         metrics = metrics.merged(read_revenue(Path(args.revenue)).metrics())
-    return replace(given, metrics=metrics)
+    return replace(given, metrics=metrics), session
+
+
+def _client_sessions(args: argparse.Namespace, client: str) -> list:
+    """The client's latest session per respondent; an unknown client gets a near match."""
+    store = _store(args)
+    sessions = store.respondents(client)
+    if not sessions:
+        known = sorted({s.client for s in store.list() if s.client})
+        raise InputError(
+            f"no sessions for client {client!r}",
+            str(store.path),
+            field="--client",
+            hint=did_you_mean(client, known) or "see quicktest sessions list",
+        )
+    return sessions
 
 
 def _print_json(data: object) -> None:
@@ -56,7 +112,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     from quicktest.engine import score
 
     bank = _bank(args)
-    read = score(bank, _given(args, bank))
+    given, _ = _given(args, bank)
+    read = score(bank, given)
     if args.format == "json":
         _print_json(read.as_json())
     else:
@@ -96,13 +153,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from quicktest.compare import of_session
     from quicktest.engine import score
 
     bank = _bank(args)
-    read = score(bank, _given(args, bank))
+    given, session = _given(args, bank)
+    read = score(bank, given)
+    # A stored client with several respondents gets a page on where they disagree.
+    others = of_session(bank, _store(args), session) if session else None
     from quicktest.report.render import render  # WeasyPrint loads here, once the input is good
 
-    render(bank, read, Path(args.output), Path(args.html) if args.html else None, args.paper)
+    render(
+        bank,
+        read,
+        Path(args.output),
+        Path(args.html) if args.html else None,
+        args.paper,
+        others,
+    )
     print(args.output)
     return EXIT_OK
 
@@ -126,13 +194,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _read_of(args: argparse.Namespace, bank, ref: str):
     """A read of a session id or an answers file, and a label for it."""
-    from quicktest.answers import load_answers
     from quicktest.engine import score
 
-    if Path(ref).is_file():
-        return score(bank, load_answers(Path(ref), bank)), ref
-    session = _store(args).get(ref)
-    return score(bank, session.as_answers()), f"session {session.id}"
+    given, session = _answers_of(args, bank, ref)
+    return score(bank, given), f"session {session.id}" if session else ref
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -195,18 +260,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     bank = _bank(args)
     if args.client:
-        from quicktest.engine import score
-
-        sessions = _store(args).list(client=args.client)
-        if len(sessions) < 2:
+        result = compare.of_client(bank, _client_sessions(args, args.client))
+        if result is None:
             raise InputError(
-                f"client {args.client!r} has {len(sessions)} session(s); "
-                "comparing respondents needs two or more",
+                f"client {args.client!r} has one respondent; comparing respondents needs two "
+                "or more (compare A B compares one respondent over time)",
                 field="--client",
             )
-        result = compare.respondents(
-            bank, args.client, [score(bank, s.as_answers()) for s in sessions]
-        )
     else:
         if not (args.a and args.b):
             raise InputError("give two sessions or answer files, or --client NAME", field="compare")
@@ -311,7 +371,14 @@ def _parser() -> argparse.ArgumentParser:
 
     # what a read is made of: the same for a read on screen and a read as a PDF
     inputs = argparse.ArgumentParser(add_help=False)
-    inputs.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    inputs.add_argument(
+        "answers", metavar="ANSWERS", nargs="?", help="answers file (YAML or JSON) or session id"
+    )
+    inputs.add_argument(
+        "--client",
+        metavar="NAME",
+        help="instead of ANSWERS: this client's latest session in the store",
+    )
     inputs.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
     inputs.add_argument(
         "--revenue",

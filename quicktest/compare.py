@@ -8,8 +8,9 @@ from statistics import fmean
 from typing import Any
 
 from quicktest.bank import Bank
-from quicktest.engine import Evidence, PatternRead, Read, is_dominant, level_of
+from quicktest.engine import Evidence, PatternRead, Read, is_dominant, level_of, score
 from quicktest.metrics import plain
+from quicktest.store import Session, Store
 
 # A change of score smaller than this is noise, not movement.
 MOVE = 0.05
@@ -113,6 +114,15 @@ def compare(bank: Bank, before: Read, after: Read, labels: tuple[str, str]) -> C
 
 
 @dataclass(frozen=True)
+class CombinedPattern:
+    id: str
+    name: str
+    score: float  # the mean of the respondents' scores
+    level: str
+    scores: tuple[float, ...]  # each respondent's own, in the order of Respondents.names
+
+
+@dataclass(frozen=True)
 class Respondents:
     """Several respondents of one client: their disagreements and the combined read."""
 
@@ -120,7 +130,7 @@ class Respondents:
     names: tuple[str, ...]
     reads: tuple[Read, ...]
     disagreements: tuple[tuple[str, dict[str, str | None]], ...]  # question id -> answers
-    combined: tuple[tuple[str, str, float, str], ...]  # id, name, mean score, level
+    combined: tuple[CombinedPattern, ...]  # strongest first
     dominant: str | None
 
     def as_json(self) -> dict[str, Any]:
@@ -133,7 +143,14 @@ class Respondents:
             "combined": {
                 "dominant": self.dominant,
                 "patterns": [
-                    {"id": i, "name": n, "score": s, "level": lv} for i, n, s, lv in self.combined
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "score": c.score,
+                        "level": c.level,
+                        "scores": dict(zip(self.names, c.scores, strict=True)),
+                    }
+                    for c in self.combined
                 ],
             },
         }
@@ -156,10 +173,32 @@ def respondents(bank: Bank, client: str, reads: list[Read]) -> Respondents:
             disagreements.append((question.id, given))
     combined = []
     for pattern in bank.patterns:
-        mean = round(
-            fmean(next(p.score for p in r.patterns if p.pattern.id == pattern.id) for r in reads), 3
+        scores = tuple(
+            next(p.score for p in r.patterns if p.pattern.id == pattern.id) for r in reads
         )
-        combined.append((pattern.id, pattern.name, mean, level_of(bank, mean)))
-    combined.sort(key=lambda c: -c[2])
-    dominant = combined[0][0] if combined and is_dominant(bank, combined[0][2]) else None
+        mean = round(fmean(scores), 3)
+        combined.append(
+            CombinedPattern(pattern.id, pattern.name, mean, level_of(bank, mean), scores)
+        )
+    combined.sort(key=lambda c: -c.score)
+    dominant = combined[0].id if combined and is_dominant(bank, combined[0].score) else None
     return Respondents(client, names, tuple(reads), tuple(disagreements), tuple(combined), dominant)
+
+
+def of_client(bank: Bank, sessions: list[Session]) -> Respondents | None:
+    """The respondents of the client of `sessions[0]`, or None when there is only one.
+
+    `sessions` is the client's latest session per respondent (`Store.respondents`).
+    """
+    if len(sessions) < 2:
+        return None
+    return respondents(
+        bank, sessions[0].client or "", [score(bank, s.as_answers()) for s in sessions]
+    )
+
+
+def of_session(bank: Bank, store: Store, session: Session) -> Respondents | None:
+    """For a session's report: its client's respondents, this session's first, or None."""
+    if not session.client:
+        return None
+    return of_client(bank, store.respondents(session.client, first=session.id))

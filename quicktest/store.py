@@ -209,6 +209,20 @@ class Store:
         ids = [row[0] for row in self.db.execute(query + " ORDER BY updated_at DESC, id", params)]
         return [self.get(i) for i in ids]
 
+    def respondents(self, client: str, first: str | None = None) -> list[Session]:
+        """The client's latest session of each respondent, newest first, or session `first`
+        first, standing for its respondent.
+
+        A respondent who took the test again each quarter counts once, with the latest
+        answers; sessions without a respondent name each count as their own respondent.
+        """
+        sessions = self.list(client=client)
+        sessions.sort(key=lambda s: s.id != first)  # stable: otherwise newest first
+        latest: dict[str, Session] = {}
+        for session in sessions:
+            latest.setdefault((session.respondent or "").strip().lower() or session.id, session)
+        return list(latest.values())
+
     def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
         db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
 

@@ -100,5 +100,5 @@ def _respondents(bank: Bank, result: Respondents, console: Console) -> None:
     names = {p.id: p.name for p in bank.patterns}
     top = names.get(result.dominant or "", "none")
     console.print(Text(f"Combined read (mean of their scores): dominant {top}", style="bold"))
-    for _, name, mean, level in result.combined:
-        console.print(f"  {name:<24} {mean:.2f}  {level}")
+    for pattern in result.combined:
+        console.print(f"  {pattern.name:<24} {pattern.score:.2f}  {pattern.level}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pypdf import PdfReader
+
 from .conftest import EXAMPLES
 
 
@@ -59,40 +61,106 @@ def test_compare_sessions_by_id(cli):
     assert status["hollow_usage"] == "faded"
 
 
+CFO = (
+    "client: Acme\nrespondent: Dana, CFO\ndate: 2026-10-01\nanswers:\n"
+    "  renewal_case: concessions\n  nrr_and_margin: nrr_up_margin_down\n"
+    "  expansion_source: broad\n"
+)
+CS = (
+    "client: Acme\nrespondent: Sam, CS lead\ndate: 2026-10-02\nanswers:\n"
+    "  renewal_case: activity\n  nrr_and_margin: nrr_up_margin_down\n"
+    "  expansion_source: broad\n"
+)
+
+
+def imported(cli, tmp_path, **files: str) -> dict[str, str]:
+    """Import each text as a session; the new ids by name."""
+    return {
+        name: cli("sessions", "import", write(tmp_path, f"{name}.yaml", text)).out.strip()
+        for name, text in files.items()
+    }
+
+
 def test_two_respondents_show_where_they_disagree(cli, tmp_path):
-    cfo = write(
-        tmp_path,
-        "cfo.yaml",
-        "client: Acme\nrespondent: Dana, CFO\nanswers:\n"
-        "  renewal_case: concessions\n  nrr_and_margin: nrr_up_margin_down\n"
-        "  expansion_source: broad\n",
-    )
-    cs = write(
-        tmp_path,
-        "cs.yaml",
-        "client: Acme\nrespondent: Sam, CS lead\nanswers:\n"
-        "  renewal_case: activity\n  nrr_and_margin: nrr_up_margin_down\n"
-        "  expansion_source: broad\n",
-    )
-    for path in (cfo, cs):
-        cli("sessions", "import", path)
+    imported(cli, tmp_path, cfo=CFO, cs=CS)
     out = json.loads(cli("compare", "--client", "acme", "--format", "json").out)
-    assert out["respondents"] == ["Dana, CFO", "Sam, CS lead"] or sorted(out["respondents"]) == [
-        "Dana, CFO",
-        "Sam, CS lead",
-    ]
+    assert sorted(out["respondents"]) == ["Dana, CFO", "Sam, CS lead"]
     assert [d["question"] for d in out["disagreements"]] == ["renewal_case"]
     answers = out["disagreements"][0]["answers"]
-    assert set(answers.values()) == {
-        "What we give to keep them; price, credits or extra service",
-        "Logins, active users and seat counts",
+    assert answers == {
+        "Dana, CFO": "What we give to keep them; price, credits or extra service",
+        "Sam, CS lead": "Logins, active users and seat counts",
     }
     assert out["combined"]["dominant"] == "borrowed_nrr"
+    borrowed = out["combined"]["patterns"][0]
+    assert borrowed["id"] == "borrowed_nrr"
+    assert borrowed["score"] == round(sum(borrowed["scores"].values()) / 2, 3)
     text = cli("compare", "--client", "Acme").out
     assert "They disagree on 1 of 7 questions" in text
 
 
+def test_a_respondent_who_retook_the_test_counts_once_with_the_latest_answers(cli, tmp_path):
+    retake = CFO.replace("2026-10-01", "2027-01-10").replace("concessions", "activity")
+    imported(cli, tmp_path, cfo=CFO, cs=CS, cfo_again=retake)
+    out = json.loads(cli("compare", "--client", "Acme", "--format", "json").out)
+    assert sorted(out["respondents"]) == ["Dana, CFO", "Sam, CS lead"]
+    assert out["disagreements"] == []  # Dana's newer answer now matches Sam's
+
+
+def test_report_of_a_session_with_other_respondents_gets_their_page(cli, tmp_path):
+    ids = imported(cli, tmp_path, cfo=CFO, cs=CS)
+    pdf = tmp_path / "acme.pdf"
+    result = cli("report", ids["cfo"], "-o", pdf)
+    assert result.code == 0, result.err
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "Respondents" in text
+    assert "The rest of this report is the read of Dana, CFO." in text
+    assert "Where they disagree: 1 of 7 questions" in text
+    assert "Logins, active users and seat counts" in text  # Sam's answer, on Dana's report
+    # --client reads the client's latest session: Sam's, imported last
+    assert cli("report", "--client", "ACME", "-o", pdf).code == 0
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "The rest of this report is the read of Sam, CS lead." in text
+
+
+def test_a_lone_respondent_or_an_answers_file_gets_no_respondents_page(cli, tmp_path):
+    ids = imported(cli, tmp_path, cfo=CFO)
+    for source in (ids["cfo"], write(tmp_path, "cs.yaml", CS)):
+        html = tmp_path / "r.html"
+        assert cli("report", source, "-o", tmp_path / "r.pdf", "--html", html).code == 0
+        assert 'class="page respondents"' not in html.read_text()
+
+
+def test_respondent_names_are_text_on_the_respondents_page(cli, tmp_path):
+    hostile = CS.replace("Sam, CS lead", "'<img src=x onerror=alert(1)>'")
+    ids = imported(cli, tmp_path, cfo=CFO, cs=hostile)
+    html = tmp_path / "r.html"
+    assert cli("report", ids["cfo"], "-o", tmp_path / "r.pdf", "--html", html).code == 0
+    page = html.read_text()
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_score_reads_a_session_id_too(cli, tmp_path):
+    ids = imported(cli, tmp_path, cfo=CFO)
+    out = json.loads(cli("score", ids["cfo"], "--format", "json").out)
+    assert out["dominant"] == "borrowed_nrr"
+    result = cli("score", ids["cfo"][:-1] + "x")
+    assert result.code == 2
+    assert "is neither an answers file nor a session id" in result.err
+    assert f"did you mean {ids['cfo']}?" in result.err
+    result = cli("score", "missing.yaml")
+    assert result.code == 2 and "missing.yaml" in result.err
+
+
 def test_compare_errors(cli, tmp_path):
     assert cli("compare", "nope1234", "nope5678").code == 2
-    result = cli("compare", "--client", "Nobody")
-    assert result.code == 2 and "has 0 session(s)" in result.err
+    result = cli("compare", "--client", "Acmee")
+    assert result.code == 2 and "no sessions for client 'Acmee'" in result.err
+    imported(cli, tmp_path, cfo=CFO)
+    result = cli("compare", "--client", "Acmee")
+    assert "did you mean Acme?" in result.err
+    result = cli("compare", "--client", "Acme")
+    assert result.code == 2 and "has one respondent" in result.err
+    result = cli("report", "a.yaml", "--client", "Acme", "-o", tmp_path / "r.pdf")
+    assert result.code == 2 and "not both" in result.err

@@ -147,6 +147,28 @@ async def test_export_a_pdf_from_the_result(bank, store, tmp_path, monkeypatch):
         assert any(f"PDF saved: {pdfs[0]}" in str(n.message) for n in app._notifications)
 
 
+async def test_export_adds_the_page_of_the_clients_other_respondents(
+    bank, store, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    cs_lead = store.create(
+        bank.info.id, bank.info.version, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01"
+    )
+    store.set_answer(cs_lead.id, "renewal_case", "measured_outcome")
+    session = answered_session(bank, store, ALL_FIRST)
+    app = QuickTestApp(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.switch_or_push(ResultScreen(session))
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+    (pdf,) = tmp_path.glob("acme-analytics-*.pdf")
+    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "The rest of this report is the read of Dana Lee, CFO." in words
+    assert "Sam Ortiz, CS lead" in words
+    assert "Where they disagree: 1 of 7 questions" in words
+
+
 async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_path):
     first = QuickTestApp(bank, store)
     async with first.run_test(size=SIZE) as pilot:

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from quicktest.bank import Bank
+from quicktest.compare import Respondents
 from quicktest.engine import Read
 from quicktest.locations import templates_dir
 from quicktest.report.view import build
@@ -50,9 +51,11 @@ class Renderer:
     def shared(folder: Path | None = None) -> Renderer:
         return Renderer(folder or templates_dir())
 
-    def html(self, bank: Bank, read: Read, paper: str = "a4") -> str:
+    def html(
+        self, bank: Bank, read: Read, paper: str = "a4", respondents: Respondents | None = None
+    ) -> str:
         day = report_date(read)
-        view = build(bank, read, PAPERS[paper], day.isoformat())
+        view = build(bank, read, PAPERS[paper], day.isoformat(), respondents)
         return self.jinja.get_template("read.html.j2").render(
             view=view, created=f"{day.isoformat()}T00:00:00Z"
         )
@@ -83,10 +86,17 @@ def report_date(read: Read) -> datetime.date:
 
 
 def render(
-    bank: Bank, read: Read, pdf_path: Path | None, html_path: Path | None = None, paper: str = "a4"
+    bank: Bank,
+    read: Read,
+    pdf_path: Path | None,
+    html_path: Path | None = None,
+    paper: str = "a4",
+    respondents: Respondents | None = None,
 ) -> None:
+    """Write the read's PDF (and HTML); `respondents` adds the page on where a client's
+    respondents disagree."""
     renderer = Renderer.shared()
-    html = renderer.html(bank, read, paper)
+    html = renderer.html(bank, read, paper, respondents)
     if html_path:
         html_path.write_text(html, encoding="utf-8")
     if pdf_path:

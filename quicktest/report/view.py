@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import ascii_uppercase
 
 from quicktest.bank import Bank
+from quicktest.compare import Respondents
 from quicktest.engine import PatternRead, Read
 from quicktest.metrics import ALL, INPUTS, format_value, show_value
 from quicktest.report.chart import Chart, pair_chart
@@ -74,6 +76,39 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Respondent:
+    key: str  # a letter that heads the respondent's column in the combined table
+    name: str
+    answered: str
+    dominant: str
+    is_this_read: bool
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    name: str
+    level: str
+    score: str
+    percent: int
+    scores: list[str]  # each respondent's, in the order of RespondentsView.people
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    number: int
+    prompt: str
+    answers: list[tuple[str, str | None]]  # respondent, answer label
+
+
+@dataclass(frozen=True)
+class RespondentsView:
+    people: list[Respondent]
+    dominant: str | None
+    combined: list[CombinedRow]
+    disagreements: list[Disagreement]
+
+
+@dataclass(frozen=True)
 class ReportView:
     title: str
     client: str
@@ -94,6 +129,7 @@ class ReportView:
     appendix: list[AppendixRow]
     sources: list[Source]
     notes: list[str]
+    respondents: RespondentsView | None
 
 
 def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
@@ -160,7 +196,43 @@ def _retention(bank: Bank, read: Read) -> Retention | None:
     )
 
 
-def build(bank: Bank, read: Read, paper: str, date: str) -> ReportView:
+def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
+    """The page on a client's respondents; the first of them is the one this report reads."""
+    total = len(bank.questions)
+    names = {p.id: p.name for p in bank.patterns}
+    number = {q.id: i for i, q in enumerate(bank.questions, 1)}
+    return RespondentsView(
+        people=[
+            Respondent(
+                ascii_uppercase[i] if i < len(ascii_uppercase) else str(i + 1),
+                name,
+                f"{len(r.given.answers)} of {total}",
+                r.dominant.pattern.name if r.dominant else "none",
+                i == 0,
+            )
+            for i, (name, r) in enumerate(zip(group.names, group.reads, strict=True))
+        ],
+        dominant=names.get(group.dominant or ""),
+        combined=[
+            CombinedRow(
+                c.name,
+                c.level,
+                f"{c.score:.2f}",
+                round(c.score * 100),
+                [f"{s:.2f}" for s in c.scores],
+            )
+            for c in group.combined
+        ],
+        disagreements=[
+            Disagreement(number[q], bank.question_by_id[q].prompt, list(answers.items()))
+            for q, answers in group.disagreements
+        ],
+    )
+
+
+def build(
+    bank: Bank, read: Read, paper: str, date: str, respondents: Respondents | None = None
+) -> ReportView:
     patterns = [_pattern(bank, read, p) for p in read.patterns]
     detailed = [p for p in patterns if p.level in ("strong", "moderate")]
     dominant = patterns[0] if read.dominant else None
@@ -199,4 +271,5 @@ def build(bank: Bank, read: Read, paper: str, date: str) -> ReportView:
             for u in read.bands
         ],
         notes=list(metrics.notes),
+        respondents=_respondents(bank, respondents) if respondents else None,
     )

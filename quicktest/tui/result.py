@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quicktest.compare import Respondents, of_session
 from quicktest.engine import PatternRead
 from quicktest.metrics import ALL
 from quicktest.store import DONE, Session
@@ -108,17 +109,18 @@ class ResultScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.notify("Rendering the PDF…")
-        self.export()
+        # The store is read here: its connection belongs to this thread, not the worker's.
+        self.export(of_session(self.app.bank, self.app.store, self.session))
 
     @work(thread=True, exclusive=True)
-    def export(self) -> None:
+    def export(self, respondents: Respondents | None) -> None:
         from quicktest.report.render import render
 
         name = (self.session.client or "quicktest").lower()
         slug = "".join(c if c.isalnum() else "-" for c in name).strip("-") or "quicktest"
         path = Path.cwd() / f"{slug}-{self.session.date}-{self.session.id}.pdf"
         try:
-            render(self.app.bank, self.read, path)
+            render(self.app.bank, self.read, path, respondents=respondents)
         except OSError as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not write the PDF: {exc}", severity="error"
