@@ -198,6 +198,7 @@ class Store:
         return session
 
     def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
+        """Sessions, the latest first: by date, then by last change, then by creation."""
         query = "SELECT id FROM sessions WHERE 1=1"
         params: list[str] = []
         if client:
@@ -206,7 +207,7 @@ class Store:
         if state:
             query += " AND state = ?"
             params.append(state)
-        ids = [row[0] for row in self.db.execute(query + " ORDER BY updated_at DESC, id", params)]
+        ids = [row[0] for row in self.db.execute(query + " ORDER BY date DESC, updated_at DESC, rowid DESC", params)]
         return [self.get(i) for i in ids]
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:

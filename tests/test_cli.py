@@ -52,10 +52,15 @@ def test_healthy_read_says_no_dominant_pattern(cli):
     assert "No dominant pattern" in result.out
 
 
-def test_usage_error_exits_2(cli):
+def test_usage_errors_exit_2(cli):
     with pytest.raises(SystemExit) as caught:
-        cli("score")
+        cli("score", "examples/healthy.yaml", "--format", "xml")
     assert caught.value.code == 2
+    result = cli("score")
+    assert result.code == 2
+    assert result.err.splitlines()[-1] == (
+        "quicktest: ANSWERS: give an answers file, a session id or --client NAME"
+    )
 
 
 def test_other_question_bank_by_environment(cli, monkeypatch, bank_copy):

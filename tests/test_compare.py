@@ -117,7 +117,7 @@ def test_report_of_a_session_with_other_respondents_gets_their_page(cli, tmp_pat
     assert "The rest of this report is the read of Dana, CFO." in text
     assert "Where they disagree: 1 of 7 questions" in text
     assert "Logins, active users and seat counts" in text  # Sam's answer, on Dana's report
-    # --client reads the client's latest session: Sam's, imported last
+    # --client reads the client's latest session: Sam's, a day after Dana's
     assert cli("report", "--client", "ACME", "-o", pdf).code == 0
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "The rest of this report is the read of Sam, CS lead." in text
