@@ -1,10 +1,11 @@
-"""`quicktest serve`: the real server on a loopback port, driven over its websocket the way
-the browser page drives it (keys in, terminal output back)."""
+"""`quicktest serve`: the real server on a loopback port, used from headless Chromium, and
+driven over its websocket the way the page drives it (keys in, terminal output back)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,9 @@ import urllib.request
 import aiohttp
 import pytest
 
+from quicktest.store import Store
+
+from .browser import Chromium
 from .conftest import ROOT
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -90,3 +94,26 @@ def test_serve_binds_loopback_and_answers_a_question_in_the_browser_protocol(ser
             await _until(ws, "Question 2 of 7", seen)
 
     asyncio.run(drive())
+
+
+def test_answer_a_question_in_headless_chromium_and_see_the_next(server, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/setup --dev installs it)")
+    port, _ = server
+
+    async def drive() -> None:
+        async with Chromium(chromium, tmp_path / "profile") as browser:
+            await browser.open(f"http://127.0.0.1:{port}/")
+            await browser.wait_for("Start new test")
+            await browser.type("Browser client")
+            await browser.enter()
+            screen = await browser.wait_for("Question 1 of 7")
+            assert "Who or what sets off most of your revenue events?" in screen
+            await browser.type("2")
+            screen = await browser.wait_for("Question 2 of 7")
+            assert "Browser client · 1 answered · saved as you go" in screen
+
+    asyncio.run(drive())
+    sessions = Store(tmp_path / "s.db").list(client="Browser client")
+    assert [s.answers for s in sessions] == [{"revenue_triggers": "people_mostly"}]

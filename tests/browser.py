@@ -1,0 +1,130 @@
+"""Just enough of the Chrome DevTools Protocol to use the app in headless Chromium.
+
+The page draws the terminal on a canvas, so the screen is read from the xterm.js buffer of
+the page's terminal object, found with `Runtime.queryObjects` (the page keeps it in a local).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import aiohttp
+
+# Without the background-networking flags Chromium keeps dialling Google, which a closed
+# network refuses; the fonts the page links to are blocked for the same reason.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,800",
+    "--remote-debugging-port=0",
+)
+BLOCKED = ["*fonts.googleapis.com*", "*fonts.gstatic.com*"]
+
+SCREEN = """function () {
+  const term = this.find((o) => o && o.terminal && o.websocket_url !== undefined);
+  if (!term) return "";
+  const buffer = term.terminal.buffer.active, lines = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
+  return lines.join("\\n");
+}"""
+
+
+class Chromium:
+    """One headless Chromium with one page, driven over its DevTools websocket."""
+
+    def __init__(self, executable: str, profile: Path) -> None:
+        self.process = subprocess.Popen(
+            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.profile = profile
+        self.ids = itertools.count(1)
+
+    async def __aenter__(self) -> Chromium:
+        port = await self._debugging_port()
+        self.http = aiohttp.ClientSession()
+        async with self.http.get(f"http://127.0.0.1:{port}/json/list") as response:
+            targets = await response.json()
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = await self.http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
+        await self.call("Network.enable")
+        await self.call("Network.setBlockedURLs", urls=BLOCKED)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+        await self.http.close()
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+    async def _debugging_port(self, seconds: float = 30) -> str:
+        """Chromium writes the port it chose into the profile folder once it listens."""
+        active = self.profile / "DevToolsActivePort"
+        deadline = time.monotonic() + seconds
+        while not (active.exists() and active.read_text().strip()):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("Chromium did not open its debugging port")
+            await asyncio.sleep(0.05)
+        return active.read_text().split()[0]
+
+    async def call(self, method: str, **params: object) -> dict:
+        """Send one command and return its result; events in between are dropped."""
+        number = next(self.ids)
+        await self.ws.send_json({"id": number, "method": method, "params": params})
+        while True:
+            message = json.loads((await self.ws.receive(timeout=30)).data)
+            if message.get("id") == number:
+                if "error" in message:
+                    raise AssertionError(f"{method}: {message['error']}")
+                return message["result"]
+
+    async def open(self, url: str) -> None:
+        await self.call("Page.navigate", url=url)
+
+    async def screen(self) -> str:
+        """The text on the page's terminal, one line per row."""
+        prototype = await self.call("Runtime.evaluate", expression="Object.prototype")
+        objects = await self.call(
+            "Runtime.queryObjects", prototypeObjectId=prototype["result"]["objectId"]
+        )
+        result = await self.call(
+            "Runtime.callFunctionOn",
+            objectId=objects["objects"]["objectId"],
+            functionDeclaration=SCREEN,
+            returnByValue=True,
+        )
+        return result["result"]["value"]
+
+    async def wait_for(self, text: str, seconds: float = 30) -> str:
+        deadline = time.monotonic() + seconds
+        while text not in (screen := await self.screen()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {text!r}; the screen was:\n{screen}")
+            await asyncio.sleep(0.2)
+        return screen
+
+    async def type(self, text: str) -> None:
+        """Type into the terminal as a person would: focus it, then the keys."""
+        focus = "document.querySelector('.xterm-helper-textarea').focus()"
+        await self.call("Runtime.evaluate", expression=focus)
+        await self.call("Input.insertText", text=text)
+
+    async def enter(self) -> None:
+        key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
+        await self.call("Input.dispatchKeyEvent", type="keyDown", text="\r", **key)
+        await self.call("Input.dispatchKeyEvent", type="keyUp", **key)
