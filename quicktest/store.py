@@ -115,6 +115,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction, committed on leaving: a killed process loses nothing before it."""
@@ -207,7 +213,8 @@ class Store:
         if state:
             query += " AND state = ?"
             params.append(state)
-        ids = [row[0] for row in self.db.execute(query + " ORDER BY date DESC, updated_at DESC, rowid DESC", params)]
+        query += " ORDER BY date DESC, updated_at DESC, rowid DESC"
+        ids = [row[0] for row in self.db.execute(query, params)]
         return [self.get(i) for i in ids]
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:

@@ -67,29 +67,72 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _collect_marks(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]]) -> None:
+# No file of ours nests this deep; a hostile one must not exhaust the stack.
+MAX_DEPTH = 40
+
+
+def _collect_marks(
+    node: yaml.Node,
+    path: Path_,
+    marks: dict[Path_, tuple[int, int]],
+    file: str,
+    open_: set[int] | None = None,
+) -> None:
+    """Note where each value stands, refusing aliases and too deep nesting.
+
+    An alias (`*name`) makes the same node appear at several paths; a few nested ones expand
+    to billions of values (the "billion laughs"), so they are refused outright.
+    """
+    seen = set() if open_ is None else open_
+    if id(node) in seen:
+        raise InputError(
+            "anchors and aliases (&name, *name) are not supported; write the value out",
+            file,
+            *marks.get(path[:-1], (None, None)),
+            ".".join(map(str, path)) or None,
+        )
+    if len(path) > MAX_DEPTH:
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep", file, *_mark(node))
     marks[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
+        seen.add(id(node))
         for key_node, value_node in node.value:
             child = (*path, key_node.value)
-            _collect_marks(value_node, child, marks)
+            _collect_marks(value_node, child, marks, file, seen)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 marks[child] = _mark(key_node)  # a nested block is best pointed at by its key
     elif isinstance(node, yaml.SequenceNode):
+        seen.add(id(node))
         for index, item in enumerate(node.value):
-            _collect_marks(item, (*path, index), marks)
+            _collect_marks(item, (*path, index), marks, file, seen)
+
+
+def _check_flow_depth(text: str, file: str) -> None:
+    """Refuse deep `[[[...` nesting before libyaml's composer, which recurses in C and
+    overflows the stack some ten thousand levels down; its event parser does not recurse."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"nested more than {MAX_DEPTH} levels deep", file, *_mark(event))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def parse_yaml(text: str, file: str) -> Located:
-    """Parse YAML text safely; syntax errors and duplicate keys become InputError."""
+    """Parse YAML text safely; syntax errors, duplicate keys, aliases and too deep nesting
+    become InputError."""
     loader = _StrictLoader(text)
     loader.file = file
     try:
+        if text.count("[") + text.count("{") > 1000:  # only then can nesting be that deep
+            _check_flow_depth(text, file)
         node = loader.get_single_node()
         if node is None:
             return Located(None, file, {})
         marks: dict[Path_, tuple[int, int]] = {}
-        _collect_marks(node, (), marks)
+        _collect_marks(node, (), marks, file)
         return Located(loader.construct_document(node), file, marks)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -1,0 +1,280 @@
+"""Every reader of outside input, fed whatever hypothesis makes up: it succeeds or raises the
+project's own input error, never another exception, and never hangs.
+
+Each reader gets whole made-up files (random text and bytes, random YAML documents) and
+valid files with one part swapped for something random, which reach the deeper checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from quicktest.answers import load_answers, load_metrics_file
+from quicktest.bank import load_bank
+from quicktest.batch import read_rows
+from quicktest.cli import main
+from quicktest.errors import EXIT_INPUT, EXIT_OK, InputError, InputErrors
+from quicktest.metrics import INPUTS, parse_metrics, parse_text, parse_value
+from quicktest.revenue import read_revenue
+from quicktest.store import Store
+
+from .conftest import EXAMPLES as EXAMPLE_FILES
+from .conftest import QUESTIONS
+
+# A few thousand examples in all per CI run; QUICKTEST_FUZZ=N runs N per reader for a deeper
+# hunt (the metric values get 2.5 times as many: they are cheap).
+EXAMPLES = int(os.environ.get("QUICKTEST_FUZZ", "400"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+SECONDS_PER_TEST = max(120, EXAMPLES // 2)
+
+
+@pytest.fixture(autouse=True)
+def never_hangs():
+    """Fail a test that runs past its time instead of letting CI hang on it."""
+
+    def stop(*_: object) -> None:
+        raise AssertionError(f"a fuzz test ran past {SECONDS_PER_TEST} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(SECONDS_PER_TEST)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="module")
+def work() -> Iterator[Path]:
+    """One folder per module: hypothesis runs many examples inside one test call."""
+    folder = Path(tempfile.mkdtemp(prefix="quicktest-fuzz-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+# --- what the made-up input is made of -------------------------------------------------------
+
+NUMBERS = st.sampled_from(
+    ["112%", "1.2M", "$3,000", "-5", "1e309", "nan", "inf", "0", "", " ", "%", "1,,2", "٣"]
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | NUMBERS
+    | st.dates()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=12,
+)
+FILE_TEXT = st.text(max_size=300) | st.binary(max_size=300)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+def dump(value: Any) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+
+
+def paths(value: Any, prefix: tuple = ()) -> Iterator[tuple]:
+    """Every key path inside a loaded YAML document."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths(item, (*prefix, index))
+
+
+def swapped(document: Any, path: tuple, new: Any) -> Any:
+    """The document with the value at `path` replaced by `new`."""
+    if not path:
+        return new
+    head, *rest = path
+    copy = dict(document) if isinstance(document, dict) else list(document)
+    copy[head] = swapped(document[head], tuple(rest), new)
+    return copy
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: Any) -> str:
+    """A valid YAML document with one part swapped for a random value, as YAML text."""
+    places = list(paths(document))
+    place = draw(st.sampled_from(places))
+    return dump(swapped(document, place, draw(VALUES)))
+
+
+def survives(read: Any, *args: Any) -> None:
+    """Call a reader: success or the project's input error are both fine; the message names
+    what is wrong."""
+    try:
+        read(*args)
+    except InputErrors as exc:
+        event("refused")
+        assert exc.errors and all(str(e) for e in exc.errors)
+    except InputError as exc:
+        event("refused")
+        assert str(exc)
+    else:
+        event("accepted")
+
+
+ANSWERS_DOCUMENT = yaml.safe_load((EXAMPLE_FILES / "borrowed_nrr.yaml").read_text())
+
+
+# --- the readers ----------------------------------------------------------------------------
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(p.name for p in QUESTIONS.glob("*.yaml"))), data=st.data())
+def test_question_bank_loader(work, name, data):
+    bank = work / "bank"
+    if not bank.exists():
+        shutil.copytree(QUESTIONS, bank)
+    original = (QUESTIONS / name).read_text()
+    document = yaml.safe_load(original)
+    content = data.draw(mutated(document) | FILE_TEXT, label=name)
+    write(bank / name, content)
+    try:
+        survives(load_bank, bank)
+    finally:
+        (bank / name).write_text(original)
+
+
+@FUZZ
+@given(content=mutated(ANSWERS_DOCUMENT) | FILE_TEXT | VALUES.map(dump))
+def test_answers_file(work, bank, content):
+    survives(load_answers, write(work / "answers.yaml", content), bank)
+    survives(load_metrics_file, write(work / "metrics.yaml", content))
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5 // 2)
+@given(name=st.sampled_from(sorted(INPUTS)), raw=VALUES, text=st.text(max_size=30) | NUMBERS)
+def test_metric_values(name, raw, text):
+    spec = INPUTS[name]
+    survives(parse_value, spec, raw)
+    survives(parse_text, spec, text)  # as typed into the terminal app's form
+    survives(parse_metrics, {name: raw})
+
+
+REVENUE_COLUMNS = ["account", "start", "end", "period", "revenue", "segment", "Account", "x"]
+CELLS = (
+    st.sampled_from(["a", "b", "c", "2025-Q1", "2025-Q4", "2026-03", "2026", "Q1", "", " "])
+    | NUMBERS
+    | st.text(max_size=12)
+)
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+TABLES = st.builds(
+    csv_text,
+    st.lists(st.sampled_from(REVENUE_COLUMNS), min_size=1, max_size=5),
+    st.lists(st.lists(CELLS, max_size=6), max_size=12),
+)
+
+
+@FUZZ
+@given(
+    content=TABLES | FILE_TEXT,
+    by=st.none() | st.sampled_from(["segment", "nope", ""]),
+    window=st.tuples(st.none() | CELLS, st.none() | CELLS),
+)
+def test_revenue_csv(work, content, by, window):
+    survives(read_revenue, write(work / "revenue.csv", content), by, *window)
+
+
+@st.composite
+def batch_tables(draw: st.DrawFn, bank) -> str:
+    columns = [*bank.question_by_id, "client", "respondent", "date", *INPUTS, "junk"]
+    header = draw(st.lists(st.sampled_from(columns), min_size=1, max_size=8))
+    labels = [o.label for q in bank.questions for o in q.options]
+    ids = [o.id for q in bank.questions for o in q.options]
+    cell = st.sampled_from(labels + ids) | CELLS
+    return csv_text(header, draw(st.lists(st.lists(cell, max_size=9), max_size=10)))
+
+
+@FUZZ
+@given(data=st.data())
+def test_batch_csv(work, bank, data):
+    content = data.draw(batch_tables(bank) | FILE_TEXT)
+    survives(lambda: list(read_rows(write(work / "responses.csv", content), bank)))
+
+
+@FUZZ
+@given(content=mutated(ANSWERS_DOCUMENT) | FILE_TEXT)
+def test_session_import_adds_one_session_or_changes_nothing(work, content):
+    database = work / "sessions.db"
+    path = write(work / "import.yaml", content)
+    with Store(database) as store:
+        before = [s.summary() for s in store.list()]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["sessions", "import", str(path), "--db", str(database)])
+    with Store(database) as store:
+        after = [s.summary() for s in store.list()]
+    assert code in (EXIT_OK, EXIT_INPUT), err.getvalue()
+    if code == EXIT_OK:
+        assert len(after) == len(before) + 1
+    else:
+        assert after == before
+        assert err.getvalue().startswith("quicktest: ") and str(path) in err.getvalue()
+
+
+# --- what the fuzzing could not reach: inputs too big for its examples ---------------------
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (BILLION_LAUGHS + "answers: *h\n", "anchors and aliases (&name, *name) are not supported"),
+        ("answers: " + "[" * 200_000 + "]" * 200_000, "nested more than 40 levels deep"),
+        ("answers: " + "{a: " * 5_000 + "}" * 5_000, "nested more than 40 levels deep"),
+        ("answers:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 2_000)), "40 levels"),
+    ],
+    ids=["alias-bomb", "deep-flow-list", "deep-flow-map", "deep-block"],
+)
+def test_hostile_yaml_is_refused_quickly(work, bank, content, message):
+    """These hung (the alias bomb), overflowed Python's stack or crashed libyaml's composer."""
+    path = write(work / "hostile.yaml", content)
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_answers(path, bank)
