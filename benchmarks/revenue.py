@@ -42,19 +42,19 @@ def main() -> list[dict]:
             "import csv, sys\nfor row in csv.reader(open(sys.argv[1], newline='')): pass",
             str(path),
         ]
-        results = [
+        memory = (
+            f"peak memory {peak_memory_mb(ours):.0f} MB for a "
+            f"{path.stat().st_size / 1e6:.0f} MB file"
+        )
+        return [
             report(
                 "quicktest metrics, 1M-row long file",
                 median_seconds(process(ours), repeat=3),
                 "bare csv.reader pass",
                 median_seconds(process(bare), repeat=3),
+                memory,
             )
         ]
-        print(
-            f"peak memory of quicktest metrics: {peak_memory_mb(ours):.0f} MB "
-            f"(file {path.stat().st_size / 1e6:.0f} MB)"
-        )
-        return results
 
 
 if __name__ == "__main__":

@@ -32,11 +32,12 @@ def process(args: Sequence[str], **kwargs) -> Callable[[], object]:
     return run
 
 
-def report(name: str, ours: float, baseline_name: str, baseline: float) -> dict:
+def report(name: str, ours: float, baseline_name: str, baseline: float, note: str = "") -> dict:
+    """Print one measurement against its baseline and return it for the summary table."""
     ratio = ours / baseline
     print(
         f"{name}: {ours * 1000:.1f} ms; {baseline_name}: {baseline * 1000:.1f} ms; "
-        f"ratio {ratio:.2f}x"
+        f"ratio {ratio:.2f}x" + (f" ({note})" if note else "")
     )
     return {
         "name": name,
@@ -44,4 +45,5 @@ def report(name: str, ours: float, baseline_name: str, baseline: float) -> dict:
         "baseline": baseline_name,
         "baseline_s": baseline,
         "ratio": ratio,
+        "note": note,
     }
