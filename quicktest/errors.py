@@ -38,6 +38,11 @@ class InputErrors(Exception):
         return "\n".join(str(e) for e in self.errors)
 
 
+class SetupError(Exception):
+    """The machine lacks something quicktest needs (a system library): not the input's fault,
+    so exit status 1, but with one message that says what to install instead of a traceback."""
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     """A 'did you mean X?' hint for the closest choice, or None when nothing is close."""
     import difflib  # only on the error path: it is slow to import

@@ -7,7 +7,9 @@ environment, the font configuration and the compiled stylesheet are built once p
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
 import os
 from functools import cache
 from pathlib import Path
@@ -17,14 +19,34 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from quicktest.bank import Bank
 from quicktest.compare import Respondents
 from quicktest.engine import Read
+from quicktest.errors import SetupError
 from quicktest.locations import templates_dir
 from quicktest.report.view import build
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 
 
+PANGO_MISSING = (
+    "the PDF report needs the Pango library, which is not installed ({}); on Debian or "
+    "Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0, or run .ci/setup"
+)
+
+
+def _load_weasyprint() -> None:
+    """Import WeasyPrint; a missing system library becomes a SetupError saying what to install.
+
+    WeasyPrint prints a banner of its own before it raises; that is kept off the terminal.
+    """
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+    except OSError as exc:
+        raise SetupError(PANGO_MISSING.format(exc)) from None
+
+
 class Renderer:
     def __init__(self, folder: Path) -> None:
+        _load_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
