@@ -20,6 +20,7 @@ from quicktest.errors import (
     EXIT_OK,
     InputError,
     InputErrors,
+    SetupError,
     did_you_mean,
 )
 
@@ -176,9 +177,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace):
-    from quicktest.store import Store
+    """The command's one connection to the session store, opened when first needed and
+    closed by `main` (closing merges the write-ahead log into the file)."""
+    if getattr(args, "opened_store", None) is None:
+        from quicktest.store import Store
 
-    return Store(Path(args.db) if args.db else None)
+        args.opened_store = Store(Path(args.db) if args.db else None)
+    return args.opened_store
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -476,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, InputErrors) as exc:
         print(f"quicktest: {exc}".replace("\n", "\nquicktest: "), file=sys.stderr)
         return EXIT_INPUT
+    except SetupError as exc:
+        print(f"quicktest: {exc}", file=sys.stderr)
+        return EXIT_FAULT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -489,3 +497,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAULT
+    finally:
+        if getattr(args, "opened_store", None) is not None:
+            args.opened_store.close()

@@ -21,6 +21,7 @@ from quicktest.errors import InputError, did_you_mean
 from quicktest.metrics import INPUTS, Metrics, plain
 
 IN_PROGRESS, DONE = "in progress", "done"
+WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
 
 # Each step takes the store from version N to N + 1; never edit a step once released.
 MIGRATIONS = (
@@ -98,19 +99,44 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
+        # A store on a read-only disk (or in a folder we may not write to) opens for reading:
+        # its sessions can still be listed, shown, exported and reported; writes are refused.
+        writable = os.access(self.path.parent, os.W_OK)
+        self.read_only = self.path.is_file() and not writable
+        if self.path.parent.is_dir() and not self.path.exists() and not writable:
+            raise InputError(
+                f"cannot create the session store: its folder is on a read-only disk or "
+                f"you cannot write to it ({WRITABLE_PLACE})",
+                str(self.path),
+            )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            if self.read_only:
+                self.db = self._open_read_only()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                self.db.execute("PRAGMA busy_timeout = 10000")
+                self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise InputError(
-                f"cannot open the session store: {exc} (use --db PATH or "
-                "QUICKTEST_DB to choose a writable place)",
-                str(self.path),
+                f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
             ) from None
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open without the WAL's shared-memory file, which a read-only folder cannot hold.
+
+        That skips the write-ahead log, so a log still holding sessions (left by a process that
+        was killed) must be merged first, on a writable disk.
+        """
+        log = self.path.with_name(self.path.name + "-wal")
+        if log.is_file() and log.stat().st_size:
+            raise sqlite3.OperationalError(
+                f"it is read-only and {log.name} holds sessions not yet merged into it; copy "
+                "both files to a writable folder and open them there once"
+            )
+        return sqlite3.connect(f"{self.path.as_uri()}?immutable=1", uri=True, isolation_level=None)
 
     def close(self) -> None:
         self.db.close()
@@ -124,6 +150,12 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction, committed on leaving: a killed process loses nothing before it."""
+        if self.read_only:
+            raise InputError(
+                f"cannot write to the session store: it is on a read-only disk or in a folder "
+                f"you cannot write to; its sessions can be read, not changed ({WRITABLE_PLACE})",
+                str(self.path),
+            )
         try:
             self.db.execute("BEGIN IMMEDIATE")
             yield self.db

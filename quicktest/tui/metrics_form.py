@@ -65,7 +65,8 @@ class MetricsScreen(Screen[None]):
             self._mark(name, exc.message)
             return
         self._mark(name, None)
-        self.app.store.set_metric(self.session.id, name, value)
+        if not self.app.saved(self.app.store.set_metric, self.session.id, name, value):
+            return
         self.session.metrics.clear()
         self.session.metrics.update(candidate)
 

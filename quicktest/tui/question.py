@@ -87,9 +87,14 @@ class QuestionScreen(Screen[None]):
             return
         option = question.options[number]
         last = self.index + 1 >= len(self.app.bank.questions)
-        self.app.store.set_answer(
-            self.session.id, question.id, option.id, position=self.index if last else self.index + 1
-        )
+        if not self.app.saved(
+            self.app.store.set_answer,
+            self.session.id,
+            question.id,
+            option.id,
+            position=self.index if last else self.index + 1,
+        ):
+            return
         self.session.answers[question.id] = option.id
         if last:
             self.action_review()
@@ -99,12 +104,12 @@ class QuestionScreen(Screen[None]):
     def action_back(self) -> None:
         if self.index > 0:
             self.index -= 1
-            self.app.store.set_position(self.session.id, self.index)
+            self.app.saved(self.app.store.set_position, self.session.id, self.index)
 
     def action_forward(self) -> None:
         if self.index + 1 < len(self.app.bank.questions):
             self.index += 1
-            self.app.store.set_position(self.session.id, self.index)
+            self.app.saved(self.app.store.set_position, self.session.id, self.index)
         else:
             self.action_review()
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from quicktest.compare import Respondents, of_session
 from quicktest.engine import PatternRead
+from quicktest.errors import SetupError
 from quicktest.metrics import ALL
 from quicktest.store import DONE, Session
 from quicktest.textread import LEVEL_STYLE, bar
@@ -103,7 +104,8 @@ class ResultScreen(Screen[None]):
         return text
 
     def action_save(self) -> None:
-        self.app.store.set_state(self.session.id, DONE)
+        if not self.app.saved(self.app.store.set_state, self.session.id, DONE):
+            return
         self.session.state = DONE
         self.notify(f"Session {self.session.id} saved as done.")
 
@@ -121,7 +123,7 @@ class ResultScreen(Screen[None]):
         path = Path.cwd() / f"{slug}-{self.session.date}-{self.session.id}.pdf"
         try:
             render(self.app.bank, self.read, path, respondents=respondents)
-        except OSError as exc:
+        except (OSError, SetupError) as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not write the PDF: {exc}", severity="error"
             )

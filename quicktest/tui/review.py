@@ -118,8 +118,9 @@ class ReviewScreen(Screen[None]):
         question = self.app.bank.questions[index]
 
         def changed(option_id: str | None) -> None:
-            if option_id:
-                self.app.store.set_answer(self.session.id, question.id, option_id)
+            if option_id and self.app.saved(
+                self.app.store.set_answer, self.session.id, question.id, option_id
+            ):
                 self.session.answers[question.id] = option_id
             self.refresh_answers(index)
 
