@@ -1,0 +1,160 @@
+"""The failures a user meets (no Pango, a small terminal, a read-only store): the program
+prints the message the README's troubleshooting section shows, and loses nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quicktest.store import Store
+from quicktest.tui.app import QuickTestApp
+from quicktest.tui.question import QuestionScreen
+from quicktest.tui.too_small import TooSmallScreen
+
+from .conftest import EXAMPLES, ROOT
+
+README = (ROOT / "README.md").read_text()
+TROUBLESHOOTING = README[README.index("## Troubleshooting") :]
+
+# Stands in for a machine without Pango: the dynamic loader refuses exactly that library,
+# as it would if libpango were not installed; everything else loads for real.
+NO_PANGO = """
+import cffi.api
+_dlopen = cffi.api.FFI.dlopen
+def dlopen(self, name, *args, **kwargs):
+    if "pango" in str(name):
+        raise OSError(f"cannot load library {name!r}: cannot open shared object file")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.api.FFI.dlopen = dlopen
+"""
+
+
+def test_missing_pango_says_what_to_install(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(NO_PANGO)
+    out = tmp_path / "read.pdf"
+    result = subprocess.run(
+        [sys.executable, "-m", "quicktest", "report", EXAMPLES / "healthy.yaml", "-o", out],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""  # WeasyPrint's own banner is kept off the terminal
+    (message,) = result.stderr.splitlines()
+    head, _, tail = message.partition(" (cannot load library")
+    assert head == "quicktest: the PDF report needs the Pango library, which is not installed"
+    assert tail.endswith(
+        "; on Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0, "
+        "or run .ci/setup"
+    )
+    assert head in TROUBLESHOOTING and tail.split(")", 1)[1] in TROUBLESHOOTING
+    assert not out.exists()
+
+
+# --- the terminal app at a small size --------------------------------------------------------
+
+
+async def test_a_too_small_terminal_is_covered_until_it_grows(bank, tmp_path):
+    store = Store(tmp_path / "sessions.db")
+    app = QuickTestApp(bank, store, client="Acme")
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        shown = str(app.screen.query_one("#too-small").render())
+        assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+        await pilot.press("1")  # keys do not reach the question underneath
+        await pilot.resize_terminal(60, 18)
+        assert "The terminal is 60×18." in str(app.screen.query_one("#too-small").render())
+        await pilot.resize_terminal(80, 24)
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("1")
+        assert app.screen.index == 1
+    assert store.list()[0].answers == {"revenue_triggers": "people_always"}
+
+
+# --- a store on a read-only disk -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """Make `folder` read-only for this process: a read-only mount as root (to whom
+    permissions do not apply), else the folder's permissions."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", folder], check=False)
+    if mount.returncode:
+        pytest.skip("running as root without the right to mount a read-only folder")
+    try:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        subprocess.run(["mount", "-o", "remount,ro", folder], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", folder], check=True)
+
+
+def readme_message(err: str, path: Path, shown_as: str) -> str:
+    return err.strip().replace(str(path), shown_as)
+
+
+def test_a_store_on_a_read_only_disk_is_read_and_never_changed(cli, tmp_path):
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    store = folder / "sessions.db"
+    session = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store).out.strip()
+    with read_only(folder):
+        listed = cli("sessions", "list", "--db", store)
+        assert listed.code == 0 and session in listed.out
+        assert cli("report", session, "--db", store, "-o", tmp_path / "r.pdf").code == 0
+        refused = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store)
+        assert refused.code == 2
+        shown = readme_message(refused.err, store, "/media/backup/sessions.db")
+        assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+        assert cli("sessions", "delete", session, "--db", store).code == 2
+        new = cli("sessions", "list", "--db", folder / "new.db")
+        assert new.code == 2
+        shown = readme_message(new.err, folder / "new.db", "/media/backup/new.db")
+        assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+    assert [s["id"] for s in json_list(cli, store)] == [session]
+
+
+def json_list(cli, store: Path) -> list[dict]:
+    return json.loads(cli("sessions", "list", "--db", store, "--format", "json").out)
+
+
+async def test_a_write_that_fails_mid_session_keeps_the_answer_on_screen(bank, tmp_path):
+    store = Store(tmp_path / "sessions.db")
+    app = QuickTestApp(bank, store, client="Acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        store.db.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(tmp_path / "sessions.db", isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the store: writes fail
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.index == 1  # still on question 2
+        (note,) = [n for n in app._notifications if n.title == "Not saved"]
+        assert note.message.startswith("cannot write to the session store: database is locked.")
+        other.execute("ROLLBACK")
+        other.close()
+        await pilot.press("2")
+        assert app.screen.index == 2
+    assert store.list()[0].answers == {
+        "revenue_triggers": "people_always",
+        "expansion_ready_accounts": "when_someone_has_time",
+    }
