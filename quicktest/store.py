@@ -214,40 +214,45 @@ class Store:
         raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
 
     def get(self, session_id: str) -> Session:
-        session_id = self.resolve(session_id)
-        row = self.db.execute(
-            "SELECT id, client, respondent, date, state, bank_id, bank_version, position "
-            "FROM sessions WHERE id = ?",
-            (session_id,),
-        ).fetchone()
-        session = Session(*row)
-        session.answers = dict(
-            self.db.execute(
-                "SELECT question_id, option_id FROM answers WHERE session_id = ? "
-                "ORDER BY answered_at, rowid",
-                (session_id,),
-            )
-        )
-        for name, value in self.db.execute(
-            "SELECT name, value FROM metrics WHERE session_id = ?", (session_id,)
-        ):
-            loaded = json.loads(value)
-            session.metrics[name] = tuple(loaded) if isinstance(loaded, list) else loaded
+        (session,) = self._load("id = ?", [self.resolve(session_id)])
         return session
 
     def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
         """Sessions, the latest first: by date, then by last change, then by creation."""
-        query = "SELECT id FROM sessions WHERE 1=1"
-        params: list[str] = []
+        where, params = ["1=1"], []
         if client:
-            query += " AND lower(client) = lower(?)"
+            where.append("lower(client) = lower(?)")
             params.append(client)
         if state:
-            query += " AND state = ?"
+            where.append("state = ?")
             params.append(state)
-        query += " ORDER BY date DESC, updated_at DESC, rowid DESC"
-        ids = [row[0] for row in self.db.execute(query, params)]
-        return [self.get(i) for i in ids]
+        return self._load(" AND ".join(where), params)
+
+    def _load(self, where: str, params: list[str]) -> list[Session]:
+        """The sessions matching `where`, with their answers and metrics, in three queries."""
+        chosen = f"SELECT id FROM sessions WHERE {where}"
+        sessions = {
+            row[0]: Session(*row)
+            for row in self.db.execute(
+                "SELECT id, client, respondent, date, state, bank_id, bank_version, position "
+                f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
+                params,
+            )
+        }
+        for session_id, question_id, option_id in self.db.execute(
+            "SELECT session_id, question_id, option_id FROM answers "
+            f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
+            params,
+        ):
+            sessions[session_id].answers[question_id] = option_id
+        for session_id, name, value in self.db.execute(
+            f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
+        ):
+            loaded = json.loads(value)
+            sessions[session_id].metrics[name] = (
+                tuple(loaded) if isinstance(loaded, list) else loaded
+            )
+        return list(sessions.values())
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:
         """The client's latest session of each respondent, newest first, or session `first`
