@@ -38,6 +38,13 @@ def cli(capsys, monkeypatch, tmp_path):
     return run
 
 
+def text_of(pdf: Path) -> str:
+    """A PDF's text as read back by pypdf, with every run of white space as one space."""
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return load_bank(QUESTIONS)

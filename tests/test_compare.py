@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pypdf import PdfReader
-
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, text_of
 
 
 def write(tmp_path, name, text):
@@ -112,14 +110,14 @@ def test_report_of_a_session_with_other_respondents_gets_their_page(cli, tmp_pat
     pdf = tmp_path / "acme.pdf"
     result = cli("report", ids["cfo"], "-o", pdf)
     assert result.code == 0, result.err
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    text = text_of(pdf)
     assert "Respondents" in text
     assert "The rest of this report is the read of Dana, CFO." in text
     assert "Where they disagree: 1 of 7 questions" in text
     assert "Logins, active users and seat counts" in text  # Sam's answer, on Dana's report
     # --client reads the client's latest session: Sam's, a day after Dana's
     assert cli("report", "--client", "ACME", "-o", pdf).code == 0
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    text = text_of(pdf)
     assert "The rest of this report is the read of Sam, CS lead." in text
 
 

@@ -17,17 +17,13 @@ from quicktest.engine import score
 from quicktest.locations import templates_dir
 from quicktest.report.render import Renderer
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, text_of
 
 EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch page,
     "borrowed_nrr": 6,  # metrics, appendix (method and sources may take one more)
     "healthy": 6,
     "vibe_metrics_only": 5,
 }
-
-
-def text_of(pdf: Path) -> str:
-    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pypdf import PdfReader
 from textual.widgets import Input, OptionList, Static
 
 from quicktest.store import Store
@@ -13,6 +14,8 @@ from quicktest.tui.question import QuestionScreen
 from quicktest.tui.result import ResultScreen
 from quicktest.tui.review import OptionPicker, ReviewScreen
 from quicktest.tui.start import StartScreen
+
+from .conftest import text_of
 
 SIZE = (80, 24)
 
@@ -130,9 +133,10 @@ async def test_bad_metric_values_are_marked_at_the_field_and_lose_nothing(bank, 
     assert store.get(session.id).metrics == {"logo_retention": 0.9, "grr": 0.93, "arr": 12_000_000}
 
 
-async def test_export_a_pdf_from_the_result(bank, store, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+async def exported(bank, store, session) -> tuple[str, list[str]]:
+    """Press e on the session's result; the PDF's text and the notes shown.
+
+    The PDF lands in the current folder, which each test sets to its tmp_path."""
     app = QuickTestApp(bank, store, resume=session.id)
     async with app.run_test(size=SIZE) as pilot:
         app.switch_or_push(ResultScreen(session))
@@ -140,11 +144,18 @@ async def test_export_a_pdf_from_the_result(bank, store, tmp_path, monkeypatch):
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        pdfs = list(tmp_path.glob("acme-analytics-2026-11-02-*.pdf"))
-        assert len(pdfs) == 1
-        text_of_pdf = " ".join(p.extract_text() for p in PdfReader(pdfs[0]).pages)
-        assert "Acme Analytics" in text_of_pdf
-        assert any(f"PDF saved: {pdfs[0]}" in str(n.message) for n in app._notifications)
+        notes = [str(n.message) for n in app._notifications]
+    (pdf,) = Path.cwd().glob(f"acme-analytics-{session.date}-{session.id}.pdf")
+    return text_of(pdf), [note.replace(str(pdf), "PDF") for note in notes]
+
+
+async def test_export_a_pdf_from_the_result(bank, store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+    text, notes = await exported(bank, store, session)
+    assert "Acme Analytics" in text
+    assert "Respondents" not in text
+    assert "PDF saved: PDF" in notes
 
 
 async def test_export_adds_the_page_of_the_clients_other_respondents(
@@ -156,17 +167,10 @@ async def test_export_adds_the_page_of_the_clients_other_respondents(
     )
     store.set_answer(cs_lead.id, "renewal_case", "measured_outcome")
     session = answered_session(bank, store, ALL_FIRST)
-    app = QuickTestApp(bank, store, resume=session.id)
-    async with app.run_test(size=SIZE) as pilot:
-        app.switch_or_push(ResultScreen(session))
-        await pilot.pause()
-        await pilot.press("e")
-        await app.workers.wait_for_complete()
-    (pdf,) = tmp_path.glob("acme-analytics-*.pdf")
-    words = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
-    assert "The rest of this report is the read of Dana Lee, CFO." in words
-    assert "Sam Ortiz, CS lead" in words
-    assert "Where they disagree: 1 of 7 questions" in words
+    text, _ = await exported(bank, store, session)
+    assert "The rest of this report is the read of Dana Lee, CFO." in text
+    assert "Sam Ortiz, CS lead" in text
+    assert "Where they disagree: 1 of 7 questions" in text
 
 
 async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_path):
