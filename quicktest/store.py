@@ -255,8 +255,8 @@ class Store:
         return list(sessions.values())
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:
-        """The client's latest session of each respondent, newest first, or session `first`
-        first, standing for its respondent.
+        """The client's latest session of each respondent, newest first; with `first`, that
+        session comes first and stands for its respondent, however old it is.
 
         A respondent who took the test again each quarter counts once, with the latest
         answers; sessions without a respondent name each count as their own respondent.

@@ -76,14 +76,15 @@ def _collect_marks(
     path: Path_,
     marks: dict[Path_, tuple[int, int]],
     file: str,
-    open_: set[int] | None = None,
+    seen: set[int] | None = None,
 ) -> None:
     """Note where each value stands, refusing aliases and too deep nesting.
 
     An alias (`*name`) makes the same node appear at several paths; a few nested ones expand
     to billions of values (the "billion laughs"), so they are refused outright.
     """
-    seen = set() if open_ is None else open_
+    if seen is None:
+        seen = set()  # the collections met so far: meeting one again means an alias
     if id(node) in seen:
         raise InputError(
             "anchors and aliases (&name, *name) are not supported; write the value out",
