@@ -45,15 +45,15 @@ def _answers_of(args: argparse.Namespace, bank, ref: str):
     path = Path(ref)
     if path.is_file() or path.suffix.lower() in ANSWER_SUFFIXES or os.sep in ref:
         return load_answers(path, bank), None
-    store = _store(args)
+    from quicktest.store import default_path
+
+    unknown = f"{ref!r} is neither an answers file nor a session id"
+    if not Path(args.db or default_path()).exists():  # a lookup must not create a store
+        raise InputError(unknown, field="ANSWERS", hint="no session store yet")
     try:
-        session = store.get(ref)
+        session = _store(args).get(ref)
     except InputError as exc:
-        raise InputError(
-            f"{ref!r} is neither an answers file nor a session id",
-            field="ANSWERS",
-            hint=exc.hint,
-        ) from None
+        raise InputError(unknown, field="ANSWERS", hint=exc.hint) from None
     return session.as_answers(), session
 
 

@@ -139,6 +139,15 @@ def test_respondent_names_are_text_on_the_respondents_page(cli, tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_a_name_that_is_no_file_does_not_create_a_store(cli, tmp_path):
+    result = cli("score", "answers")
+    assert result.code == 2
+    assert "'answers' is neither an answers file nor a session id (no session store yet)" in (
+        result.err
+    )
+    assert not (tmp_path / "sessions.db").exists()
+
+
 def test_score_reads_a_session_id_too(cli, tmp_path):
     ids = imported(cli, tmp_path, cfo=CFO)
     out = json.loads(cli("score", ids["cfo"], "--format", "json").out)
