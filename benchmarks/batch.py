@@ -8,17 +8,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import PYTHON, median_seconds, process, report
+from timing import QUICKTEST, median_seconds, prepare, process, report
 
 ROWS = 10_000
 
 
 def main() -> list[dict]:
-    from quicktest.bank import load_bank
-    from quicktest.engine import Answers, score
-    from quicktest.locations import questions_dir
-    from quicktest.metrics import parse_metrics
+    from quicktest.domain.engine import score
+    from quicktest.domain.metrics import parse_metrics
+    from quicktest.domain.response import Response
+    from quicktest.sources.bank import load_bank
+    from quicktest.sources.locations import questions_dir
 
+    prepare()
     bank = load_bank(questions_dir())
     rows = []
     for n in range(ROWS):
@@ -35,14 +37,14 @@ def main() -> list[dict]:
                 writer.writerow([f"client {n}", *answers.values(), metrics["nrr"], metrics["grr"]])
         whole = median_seconds(
             process(
-                [PYTHON, "-m", "quicktest", "batch", str(path), "-o", str(Path(folder) / "out")]
+                [QUICKTEST, "batch", str(path), "-o", str(Path(folder) / "out")]
             ),
             3,
         )
 
         def plain() -> None:
             for answers, metrics in rows:
-                score(bank, Answers(answers, parse_metrics(metrics)))
+                score(bank, Response(answers, parse_metrics(metrics)))
 
         start = time.perf_counter()
         plain()

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import PYTHON, ROOT, median_seconds, process, report
+from timing import PYTHON, QUICKTEST, ROOT, median_seconds, prepare, process, report
 
 EXAMPLE = ROOT / "examples" / "borrowed_nrr.yaml"
 TEMPLATES = ROOT / "reports" / "templates"
@@ -21,12 +21,11 @@ HTML(string=open(html).read(), base_url=base).write_pdf(
 
 
 def main() -> list[dict]:
+    prepare()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         ours = [
-            PYTHON,
-            "-m",
-            "quicktest",
+            QUICKTEST,
             "report",
             str(EXAMPLE),
             "-o",
@@ -58,15 +57,15 @@ def main() -> list[dict]:
         start = time.perf_counter()
         for n, example in enumerate(batch):
             process(
-                [PYTHON, "-m", "quicktest", "report", str(example), "-o", str(out / f"p{n}.pdf")]
+                [QUICKTEST, "report", str(example), "-o", str(out / f"p{n}.pdf")]
             )()
         separate = (time.perf_counter() - start) / len(batch)
 
-        from quicktest.answers import load_answers
-        from quicktest.bank import load_bank
-        from quicktest.engine import score
-        from quicktest.locations import questions_dir
-        from quicktest.report.render import render
+        from quicktest.domain.engine import score
+        from quicktest.faces.report.render import render
+        from quicktest.sources.answersfile import load_answers
+        from quicktest.sources.bank import load_bank
+        from quicktest.sources.locations import questions_dir
 
         start = time.perf_counter()
         bank = load_bank(questions_dir())

@@ -7,7 +7,7 @@ import resource
 import tempfile
 from pathlib import Path
 
-from timing import PYTHON, median_seconds, process, report
+from timing import PYTHON, QUICKTEST, median_seconds, process, report
 
 ACCOUNTS, MONTHS = 40_000, 25  # 1,000,000 rows
 
@@ -35,7 +35,7 @@ def main() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "revenue.csv"
         generate(path)
-        ours = [PYTHON, "-m", "quicktest", "metrics", str(path), "--format", "json"]
+        ours = [QUICKTEST, "metrics", str(path), "--format", "json"]
         bare = [
             PYTHON,
             "-c",

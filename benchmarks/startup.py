@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from timing import PYTHON, ROOT, median_seconds, process, report
+from timing import PYTHON, QUICKTEST, ROOT, median_seconds, prepare, process, report
 
 
 def main() -> list[dict]:
+    prepare()
     example = str(ROOT / "examples" / "vibe_revenue.yaml")
-    score = median_seconds(process([PYTHON, "-m", "quicktest", "score", example]))
-    score_json = median_seconds(
-        process([PYTHON, "-m", "quicktest", "score", example, "--format", "json"])
-    )
-    bare = median_seconds(process([PYTHON, "-c", "import yaml"]))
+    bare = median_seconds(process([PYTHON, "-c", "import yaml"]), 21)
+    score = median_seconds(process([QUICKTEST, "score", example]), 21)
+    score_json = median_seconds(process([QUICKTEST, "score", example, "--format", "json"]), 21)
     return [
         report("quicktest score (text)", score, "python -c 'import yaml'", bare),
         report("quicktest score --format json", score_json, "python -c 'import yaml'", bare),

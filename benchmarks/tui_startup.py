@@ -6,16 +6,16 @@ from __future__ import annotations
 import os
 import tempfile
 
-from timing import PYTHON, ROOT, median_seconds, process, report
+from timing import PYTHON, ROOT, median_seconds, prepare, process, report
 
 OURS = """
 import sys
 from pathlib import Path
-from quicktest.bank import load_bank
-from quicktest.locations import questions_dir
-from quicktest.store import Store
-from quicktest.tui.app import QuickTestApp
-from quicktest.tui.question import QuestionScreen
+from quicktest.faces.tui.app import QuickTestApp
+from quicktest.faces.tui.screens.question import QuestionScreen
+from quicktest.sources.bank import load_bank
+from quicktest.sources.locations import questions_dir
+from quicktest.sources.store import Store
 
 async def first_question(pilot):
     while not isinstance(pilot.app.screen, QuestionScreen):
@@ -47,14 +47,15 @@ Bare().run(headless=True, size=(80, 24), auto_pilot=first_question)
 
 
 def main() -> list[dict]:
+    prepare()
     with tempfile.TemporaryDirectory() as folder:
         ours = median_seconds(
             process(
                 [PYTHON, "-c", OURS, f"{folder}/s.db"], env={**os.environ, "PYTHONPATH": str(ROOT)}
             ),
-            7,
+            11,
         )
-        bare = median_seconds(process([PYTHON, "-c", BARE]), 7)
+        bare = median_seconds(process([PYTHON, "-c", BARE]), 11)
     return [
         report(
             "first question on screen (quicktest run --client)",

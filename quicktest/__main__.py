@@ -1,5 +1,5 @@
 """`python -m quicktest` runs the command line."""
 
-from quicktest.cli import main
+from quicktest.faces.cli.main import main
 
 raise SystemExit(main())

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quicktest.bank import Bank, load_bank
-from quicktest.cli import main
+from quicktest.domain.bank import Bank
+from quicktest.faces.cli.main import main
+from quicktest.sources.bank import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
@@ -43,6 +44,16 @@ def text_of(pdf: Path) -> str:
     from pypdf import PdfReader
 
     return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bank_cache(tmp_path_factory) -> Path:
+    """Every test process keeps its bank cache in a folder of its own, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("QUICKTEST_CACHE", str(folder))
+    yield folder
+    mp.undo()
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quicktest.metrics import ALL
-from quicktest.schema import schemas
+from quicktest.domain.metrics import ALL
+from quicktest.sources.schema import schemas
 
 from .conftest import QUESTIONS
 
@@ -182,4 +182,4 @@ def test_a_bad_bank_fails_in_a_real_process_without_traceback(bank_copy):
 def test_committed_json_schemas_match_the_models():
     for name, text in schemas().items():
         committed = (QUESTIONS / "schema" / name).read_text()
-        assert committed == text, f"{name} is stale: run python -m quicktest.schema"
+        assert committed == text, f"{name} is stale: run python -m quicktest.sources.schema"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -75,14 +76,18 @@ def test_other_question_bank_by_environment(cli, monkeypatch, bank_copy):
     assert str(bank_copy) in cli("validate").out
 
 
-def _imported(*args: str) -> set[str]:
+def _imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
     code = (
-        "import sys; from quicktest.cli import main\n"
+        "import sys; from quicktest.faces.cli.main import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "print('\\n'.join(sys.modules), file=sys.stderr)"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
     )
     return set(proc.stderr.split())
 
@@ -97,8 +102,21 @@ def _imported(*args: str) -> set[str]:
 )
 def test_score_does_not_import_textual_or_weasyprint(args):
     modules = _imported(*args)
-    assert "quicktest.cli" in modules
+    assert "quicktest.faces.cli.main" in modules
     assert "textual" not in modules and "weasyprint" not in modules
+
+
+@pytest.mark.parametrize("output", [(), ("--format", "json")])
+def test_score_with_a_cached_bank_loads_only_what_it_uses(tmp_path, output):
+    """Once the bank is cached, scoring a file needs no validation library, no store, no
+    Rich, and no `dataclasses` (whose import of `inspect` alone is a third of the budget)."""
+    env = {"QUICKTEST_CACHE": str(tmp_path / "cache")}
+    answers = str(EXAMPLES / "vibe_revenue.yaml")
+    first = _imported("score", answers, *output, env=env)
+    assert "pydantic" in first  # a cold cache validates the bank
+    modules = _imported("score", answers, *output, env=env)
+    for heavy in ("pydantic", "rich", "textual", "weasyprint", "sqlite3", "dataclasses"):
+        assert heavy not in modules, heavy
 
 
 def test_python_dash_m_runs_the_cli():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from quicktest.answers import load_answers
-from quicktest.engine import Answers, score
-from quicktest.metrics import parse_metrics
+from quicktest.domain.engine import score
+from quicktest.domain.metrics import parse_metrics
+from quicktest.domain.response import Response as Answers
+from quicktest.sources.answersfile import load_answers
 
 from .conftest import EXAMPLES
 

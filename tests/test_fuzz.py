@@ -24,14 +24,16 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from quicktest.answers import load_answers, load_metrics_file
-from quicktest.bank import load_bank
-from quicktest.batch import read_rows
-from quicktest.cli import main
-from quicktest.errors import EXIT_INPUT, EXIT_OK, InputError, InputErrors
-from quicktest.metrics import INPUTS, parse_metrics, parse_text, parse_value
-from quicktest.revenue import read_revenue
-from quicktest.store import Store
+from quicktest.domain.errors import InputError, InputErrors
+from quicktest.domain.metrics import INPUTS, parse_metrics
+from quicktest.domain.units import parse_text, parse_value
+from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
+from quicktest.faces.cli.main import main
+from quicktest.sources.answersfile import load_answers, load_metrics_file
+from quicktest.sources.bank import load_bank
+from quicktest.sources.responses import read_rows
+from quicktest.sources.revenuefile import read_revenue
+from quicktest.sources.store import Store
 
 from .conftest import EXAMPLES as EXAMPLE_FILES
 from .conftest import QUESTIONS

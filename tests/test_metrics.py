@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quicktest.errors import InputError
-from quicktest.metrics import INPUTS, Metrics, format_value, parse_metrics, parse_value
+from quicktest.domain.errors import InputError
+from quicktest.domain.metrics import INPUTS, Metrics, parse_metrics
+from quicktest.domain.units import format_value, parse_value
 
 
 @pytest.mark.parametrize("raw", ["115%", "115", 115, "1.15", 1.15, " 115 % ".replace(" ", "")])

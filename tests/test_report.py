@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from quicktest.answers import load_answers
-from quicktest.engine import score
-from quicktest.locations import templates_dir
-from quicktest.report.render import Renderer
+from quicktest.domain.engine import score
+from quicktest.faces.report.render import Renderer
+from quicktest.sources.answersfile import load_answers
+from quicktest.sources.locations import templates_dir
 
 from .conftest import EXAMPLES, ROOT, text_of
 
@@ -29,7 +29,7 @@ EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, bank) -> dict[str, Path]:
     """Every example rendered once, through the real command line in one process."""
-    from quicktest.cli import main
+    from quicktest.faces.cli.main import main
 
     folder = tmp_path_factory.mktemp("reports")
     out = {}
@@ -158,7 +158,7 @@ def test_bad_input_fails_before_weasyprint_loads(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("answers: {renewal_case: nope}\n")
     code = (
-        "import sys; from quicktest.cli import main\n"
+        "import sys; from quicktest.faces.cli.main import main\n"
         f"code = main(['report', {str(answers)!r}, '-o', {str(tmp_path / 'x.pdf')!r}])\n"
         "print(code, 'weasyprint' in sys.modules)"
     )

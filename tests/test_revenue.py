@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quicktest.errors import InputError
-from quicktest.revenue import Movement, read_revenue
+from quicktest.domain.errors import InputError
+from quicktest.domain.retention import Movement
+from quicktest.sources.revenuefile import read_revenue
 
 from .conftest import DATA
 
@@ -162,8 +163,11 @@ def test_text_reads_like_an_analysts_note(cli):
     assert "111%  strong expansion inside existing accounts" in out
     assert "GRR               65%  benchmark 88% to 90%" in out
     assert (
-        "Warning: NRR of 111% stands on a thin base: GRR is 65% and logo retention is 62.5%"
+        "Warning: NRR of 111% stands on a thin base: GRR is 65%, under the benchmark range."
         in " ".join(out.split())
+    )
+    assert "Warning: NRR of 111% stands on a thin base: logo retention is 62.5%" in " ".join(
+        out.split()
     )
 
 

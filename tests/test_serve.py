@@ -15,7 +15,7 @@ import urllib.request
 import aiohttp
 import pytest
 
-from quicktest.store import Store
+from quicktest.sources.store import Store
 
 from .browser import Chromium
 from .conftest import ROOT

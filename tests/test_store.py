@@ -9,14 +9,14 @@ import sqlite3
 import subprocess
 import sys
 
-from quicktest.store import MIGRATIONS, SCHEMA_VERSION, Store
+from quicktest.sources.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 from .conftest import EXAMPLES, ROOT
 
 WRITER = """
 import sys, time
 from pathlib import Path
-from quicktest.store import Store
+from quicktest.sources.store import Store
 store = Store(Path(sys.argv[1]))
 session_id, count, tag = sys.argv[2], int(sys.argv[3]), sys.argv[4]
 for n in range(count):
@@ -28,10 +28,10 @@ for n in range(count):
 """
 
 
-def test_killed_mid_session_keeps_every_committed_answer(tmp_path):
+def test_killed_mid_session_keeps_every_committed_answer(bank, tmp_path):
     path = tmp_path / "s.db"
     store = Store(path)
-    session = store.create("bank", "1", "Acme")
+    session = store.create(bank, "Acme")
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), session.id, "100000", "slow"],
         stdout=subprocess.PIPE,
@@ -48,9 +48,9 @@ def test_killed_mid_session_keeps_every_committed_answer(tmp_path):
     assert all(f"qslow{n}" in reopened.answers for n in range(acknowledged + 1))
 
 
-def test_two_writer_processes_at_once_lose_nothing(tmp_path):
+def test_two_writer_processes_at_once_lose_nothing(bank, tmp_path):
     path = tmp_path / "s.db"
-    session = Store(path).create("bank", "1", "Acme")
+    session = Store(path).create(bank, "Acme")
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path), session.id, "200", tag],

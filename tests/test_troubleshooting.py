@@ -3,6 +3,7 @@ prints the message the README's troubleshooting section shows, and loses nothing
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from quicktest.store import Store
-from quicktest.tui.app import QuickTestApp
-from quicktest.tui.question import QuestionScreen
-from quicktest.tui.too_small import TooSmallScreen
+from quicktest.faces.tui.app import QuickTestApp
+from quicktest.faces.tui.screens.question import QuestionScreen
+from quicktest.faces.tui.screens.too_small import TooSmallScreen
+from quicktest.sources.store import Store
 
 from .conftest import EXAMPLES, ROOT
 
@@ -137,24 +138,33 @@ def json_list(cli, store: Path) -> list[dict]:
     return json.loads(cli("sessions", "list", "--db", store, "--format", "json").out)
 
 
-async def test_a_write_that_fails_mid_session_keeps_the_answer_on_screen(bank, tmp_path):
+async def test_a_write_that_fails_mid_session_loses_nothing_and_says_so(bank, tmp_path):
+    """Another process holds the store: the screen goes on (writes are in the background),
+    the header and a notification say "not saved", and once the lock is gone every answer
+    given meanwhile lands, in order."""
     store = Store(tmp_path / "sessions.db")
     app = QuickTestApp(bank, store, client="Acme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        store.db.execute("PRAGMA busy_timeout = 50")
+        await asyncio.to_thread(app.saver.flush)
         other = sqlite3.connect(tmp_path / "sessions.db", isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")  # another process holds the store: writes fail
         await pilot.press("2")
+        await asyncio.to_thread(app.saver.flush)
         await pilot.pause()
-        assert app.screen.index == 1  # still on question 2
+        assert app.screen.index == 2  # the respondent is never held up
         (note,) = [n for n in app._notifications if n.title == "Not saved"]
         assert note.message.startswith("cannot write to the session store: database is locked.")
+        assert app.sub_title.endswith("NOT SAVED")
+        await pilot.press("3")  # queued behind the failed write
         other.execute("ROLLBACK")
         other.close()
-        await pilot.press("2")
-        assert app.screen.index == 2
-    assert store.list()[0].answers == {
-        "revenue_triggers": "people_always",
-        "expansion_ready_accounts": "when_someone_has_time",
-    }
+        app.saver.retry()
+        await asyncio.to_thread(app.saver.flush)
+        await pilot.pause()
+        assert app.sub_title.endswith("all saved")
+        assert store.list()[0].answers == {
+            "revenue_triggers": "people_always",
+            "expansion_ready_accounts": "when_someone_has_time",
+            "renewal_case": "concessions",
+        }

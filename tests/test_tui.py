@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from quicktest.store import Store
-from quicktest.tui.app import QuickTestApp
-from quicktest.tui.metrics_form import MetricsScreen
-from quicktest.tui.question import QuestionScreen
-from quicktest.tui.result import ResultScreen
-from quicktest.tui.review import OptionPicker, ReviewScreen
-from quicktest.tui.start import StartScreen
+from quicktest.faces.report.render import render
+from quicktest.faces.tui.app import QuickTestApp
+from quicktest.faces.tui.screens.metrics import MetricsScreen
+from quicktest.faces.tui.screens.question import QuestionScreen
+from quicktest.faces.tui.screens.result import ResultScreen
+from quicktest.faces.tui.screens.review import OptionPicker, ReviewScreen
+from quicktest.faces.tui.screens.start import StartScreen
+from quicktest.sources.store import Store
 
 from .conftest import text_of
 
@@ -37,9 +39,7 @@ def text(app, selector: str) -> str:
 
 
 def answered_session(bank, store, answers: dict[str, str], **fields):
-    session = store.create(
-        bank.info.id, bank.info.version, "Acme Analytics", "Dana Lee, CFO", "2026-11-02"
-    )
+    session = store.create(bank, "Acme Analytics", "Dana Lee, CFO", "2026-11-02")
     for question_id, option_id in answers.items():
         store.set_answer(session.id, question_id, option_id)
     for name, value in fields.items():
@@ -99,7 +99,7 @@ async def test_changing_an_answer_on_the_review_changes_the_read(bank, store):
     )
     app = QuickTestApp(bank, store, resume=session.id)
     async with app.run_test(size=SIZE) as pilot:
-        app.switch_or_push(ReviewScreen(session))
+        app.go("review")
         await pilot.pause()
         assert "Hollow Usage" in text(app, "#live-read")
         app.screen.query_one("#answers", OptionList).highlighted = 2  # renewal_case
@@ -108,6 +108,7 @@ async def test_changing_an_answer_on_the_review_changes_the_read(bank, store):
         await pilot.press("down", "down", "enter")  # concessions
         assert isinstance(app.screen, ReviewScreen)
         await pilot.pause()
+        await asyncio.to_thread(app.saver.flush)
         assert store.get(session.id).answers["renewal_case"] == "concessions"
         assert "Hollow Usage" not in text(app, "#live-read")
 
@@ -116,7 +117,7 @@ async def test_bad_metric_values_are_marked_at_the_field_and_lose_nothing(bank, 
     session = answered_session(bank, store, {}, logo_retention=0.9)
     app = QuickTestApp(bank, store, resume=session.id)
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(MetricsScreen(session))
+        app.go("metrics")
         await pilot.pause()
         await pilot.press(*"abc")
         assert "expected a percentage" in text(app, "#e-nrr")
@@ -137,9 +138,9 @@ async def exported(bank, store, session) -> tuple[str, list[str]]:
     """Press e on the session's result; the PDF's text and the notes shown.
 
     The PDF lands in the current folder, which each test sets to its tmp_path."""
-    app = QuickTestApp(bank, store, resume=session.id)
+    app = QuickTestApp(bank, store, resume=session.id, render_pdf=render)
     async with app.run_test(size=SIZE) as pilot:
-        app.switch_or_push(ResultScreen(session))
+        app.go("result")
         await pilot.pause()
         await pilot.press("e")
         await app.workers.wait_for_complete()
@@ -162,9 +163,7 @@ async def test_export_adds_the_page_of_the_clients_other_respondents(
     bank, store, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    cs_lead = store.create(
-        bank.info.id, bank.info.version, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01"
-    )
+    cs_lead = store.create(bank, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01")
     store.set_answer(cs_lead.id, "renewal_case", "measured_outcome")
     session = answered_session(bank, store, ALL_FIRST)
     text, _ = await exported(bank, store, session)
@@ -201,14 +200,14 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
 # --- snapshots of each screen at 80x24 ------------------------------------------------------
 
 
-def _app(bank, store, screen_factory=None, theme: str = "textual-dark"):
+def _app(bank, store, place: str | None = None, theme: str = "textual-dark", index: int = 0):
     session = answered_session(bank, store, dict(list(ALL_FIRST.items())[:3]), nrr=1.11, grr=0.65)
-    app = QuickTestApp(bank, store, resume=None if screen_factory is None else session.id)
+    app = QuickTestApp(bank, store, resume=None if place is None else session.id)
     app.theme = theme
 
     async def run_before(pilot) -> None:
-        if screen_factory:
-            app.switch_or_push(screen_factory(session))
+        if place:
+            app.go(place, index)
         await pilot.pause()
 
     return app, run_before
@@ -222,21 +221,21 @@ def test_snapshot_start(snap_compare, bank, store, theme):
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
 def test_snapshot_question(snap_compare, bank, store, theme):
-    app, run_before = _app(bank, store, lambda s: QuestionScreen(s, 3), theme)
+    app, run_before = _app(bank, store, "question", theme, index=3)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_snapshot_metrics(snap_compare, bank, store):
-    app, run_before = _app(bank, store, MetricsScreen)
+    app, run_before = _app(bank, store, "metrics")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_snapshot_review(snap_compare, bank, store):
-    app, run_before = _app(bank, store, ReviewScreen)
+    app, run_before = _app(bank, store, "review")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
 def test_snapshot_result(snap_compare, bank, store, theme):
-    app, run_before = _app(bank, store, ResultScreen, theme)
+    app, run_before = _app(bank, store, "result", theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,64 @@
+"""The engine alone: microseconds per read of varied responses, in one process, against the
+floor of the same work done by hand (each answer's points summed per pattern, no evidence,
+no rules), measured in the same run."""
+
+from __future__ import annotations
+
+import time
+
+from timing import report
+
+READS = 20_000
+
+
+def main() -> list[dict]:
+    from quicktest.domain.engine import score
+    from quicktest.domain.metrics import parse_metrics
+    from quicktest.domain.response import Response
+    from quicktest.sources.bank import load_bank
+    from quicktest.sources.locations import questions_dir
+
+    bank = load_bank(questions_dir())
+    responses = []
+    for n in range(200):
+        answers = {
+            q.id: q.options[(n * 7 + i) % len(q.options)].id
+            for i, q in enumerate(bank.questions)
+            if (n + i) % 5
+        }
+        metrics = parse_metrics(
+            {"nrr": f"{95 + n % 25}%", "grr": f"{70 + n % 25}%", "gross_margin": [0.78, 0.7]}
+            if n % 2
+            else {}
+        )
+        responses.append(Response(answers, metrics))
+    batch = [responses[i % len(responses)] for i in range(READS)]
+    score(bank, batch[0])
+
+    start = time.perf_counter()
+    for response in batch:
+        score(bank, response)
+    ours = (time.perf_counter() - start) / READS
+
+    patterns = [p.id for p in bank.patterns]
+    start = time.perf_counter()
+    for response in batch:
+        totals = dict.fromkeys(patterns, 0.0)
+        for question_id, option_id in response.answers.items():
+            points = bank.question_by_id[question_id].option(option_id).points
+            for pattern_id, weight in points.items():
+                totals[pattern_id] += weight
+    floor = (time.perf_counter() - start) / READS
+    return [
+        report(
+            "engine, one read (us)",
+            ours,
+            "points summed by hand, no evidence or rules",
+            floor,
+            f"{ours * 1e6:.1f} us a read; aim: at most 50 us",
+        )
+    ]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""The question bank at run time: plain immutable values built once from validated data.
+
+These are NamedTuples, not dataclasses: they are frozen and slotted all the same, and they
+keep `import dataclasses` (which imports `inspect`, a third of the start-up budget) off the
+path of every command. `sources.bankfile` validates the YAML; `Bank.from_data` builds these
+from the validated, JSON-shaped data, which is also what the bank cache stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from quicktest.domain.conditions import Condition, condition_from_data
+from quicktest.domain.engine import Tables, compile_bank
+
+LEVEL_NAMES = ("strong", "moderate", "weak")  # strongest first; "none" is below the last
+
+
+class Option(NamedTuple):
+    id: str
+    label: str
+    reading: str  # why this answer counts, shown as evidence
+    points: Mapping[str, float]  # pattern id -> weight
+
+
+class Question(NamedTuple):
+    id: str
+    prompt: str
+    help: str
+    options: tuple[Option, ...]
+    option_by_id: Mapping[str, Option]
+
+    def option(self, option_id: str) -> Option | None:
+        return self.option_by_id.get(option_id)
+
+
+class MetricRule(NamedTuple):
+    when: Condition
+    points: float  # positive confirms, negative weakens
+    says: str  # why it counts; {metric} placeholders show values
+
+
+class Pattern(NamedTuple):
+    id: str
+    name: str
+    definition: str
+    why: str
+    caps: str  # the one metric this pattern holds down
+    signs: tuple[str, ...]
+    fix: str
+    progress: tuple[str, ...]
+    watch: str
+    metric_rules: tuple[MetricRule, ...]
+
+
+class Band(NamedTuple):
+    label: str
+    when: Condition | None
+    value: float
+    low: float | None
+    high: float | None
+
+    def edge(self, name: str) -> float:
+        edge = {"low": self.low, "high": self.high}.get(name)
+        return self.value if edge is None else edge
+
+
+class Benchmark(NamedTuple):
+    id: str
+    metric: str
+    label: str
+    source: str
+    bands: tuple[Band, ...]
+
+
+class NrrReading(NamedTuple):
+    at_least: float | None  # lower edge; None for the lowest reading
+    says: str
+
+
+class MetricWarning(NamedTuple):
+    """A combination of revenue figures worth a warning beside them (a high NRR on a base
+    that is leaving), with what to say, {metric} placeholders filled."""
+
+    when: Condition
+    says: str
+
+
+class Level(NamedTuple):
+    name: str
+    threshold: float
+
+
+class Bank(NamedTuple):
+    """A validated question bank."""
+
+    folder: str
+    id: str
+    version: str
+    title: str
+    digest: str  # a hash of the bank files' bytes: which exact bank a session was answered with
+    levels: tuple[Level, ...]  # strongest first
+    dominant: str  # the level a pattern must reach to be named dominant
+    evidence_floor: float
+    questions: tuple[Question, ...]
+    patterns: tuple[Pattern, ...]
+    benchmarks: tuple[Benchmark, ...]
+    nrr_readings: tuple[NrrReading, ...]
+    metric_warnings: tuple[MetricWarning, ...]
+    question_by_id: Mapping[str, Question]
+    pattern_by_id: Mapping[str, Pattern]
+    tables: Tables | None = None  # the bank compiled for scoring, set by from_data
+
+    def __repr__(self) -> str:
+        return f"Bank({self.id!r}, version {self.version!r}, from {self.folder!r})"
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], folder: str, digest: str) -> Bank:
+        """Build a bank from validated data (the shape `sources.bankfile` checks and caches)."""
+        info, scoring = data["info"], data["info"]["scoring"]
+        questions = tuple(
+            Question(
+                q["id"],
+                q["prompt"],
+                q["help"],
+                options := tuple(
+                    Option(o["id"], o["label"], o["reading"], dict(o["points"]))
+                    for o in q["options"]
+                ),
+                {o.id: o for o in options},
+            )
+            for q in data["questions"]
+        )
+        patterns = tuple(
+            Pattern(
+                p["id"],
+                p["name"],
+                p["definition"],
+                p["why"],
+                p["caps"],
+                tuple(p["signs"]),
+                p["fix"],
+                tuple(p["progress"]),
+                p["watch"],
+                tuple(
+                    MetricRule(condition_from_data(r["when"]), float(r["points"]), r["says"])
+                    for r in p["metric_rules"]
+                ),
+            )
+            for p in data["patterns"]
+        )
+        benchmarks = tuple(
+            Benchmark(
+                b["id"],
+                b["metric"],
+                b["label"],
+                b["source"],
+                tuple(
+                    Band(
+                        band["label"],
+                        None if band.get("when") is None else condition_from_data(band["when"]),
+                        float(band["value"]),
+                        band.get("low"),
+                        band.get("high"),
+                    )
+                    for band in b["bands"]
+                ),
+            )
+            for b in data["benchmarks"]
+        )
+        bank = cls(
+            folder=folder,
+            id=info["id"],
+            version=info["version"],
+            title=info["title"],
+            digest=digest,
+            levels=tuple(Level(name, float(scoring["levels"][name])) for name in LEVEL_NAMES),
+            dominant=scoring["dominant"],
+            evidence_floor=float(scoring["evidence_floor"]),
+            questions=questions,
+            patterns=patterns,
+            benchmarks=benchmarks,
+            nrr_readings=tuple(
+                NrrReading(r.get("at_least"), r["says"]) for r in data["nrr_readings"]
+            ),
+            metric_warnings=tuple(
+                MetricWarning(condition_from_data(w["when"]), w["says"])
+                for w in data.get("metric_warnings", ())
+            ),
+            question_by_id={q.id: q for q in questions},
+            pattern_by_id={p.id: p for p in patterns},
+        )
+        return bank._replace(tables=compile_bank(bank))
+
+    def nrr_reading(self, nrr: float) -> str:
+        """What an NRR figure means, in words, from the bank's reading table."""
+        fitting = [r for r in self.nrr_readings if r.at_least is None or nrr >= r.at_least]
+        return max(fitting, key=lambda r: r.at_least or float("-inf")).says
+
+    def level_of(self, score: float) -> str:
+        for level in self.levels:
+            if score >= level.threshold - 1e-9:
+                return level.name
+        return "none"
+
+    def is_dominant(self, score: float) -> bool:
+        """Whether a score reaches the level the bank asks of a dominant pattern."""
+        return score >= self.threshold(self.dominant) - 1e-9
+
+    def threshold(self, level: str) -> float:
+        return next(lv.threshold for lv in self.levels if lv.name == level)
+
+    def at_least(self, level: str, wanted: str) -> bool:
+        """Whether `level` is `wanted` or stronger ("none" is below every level)."""
+        names = [lv.name for lv in self.levels]
+        return level in names and names.index(level) <= names.index(wanted)
+
+    def benchmark_for(self, metric: str) -> Benchmark | None:
+        """The benchmark that measures `metric`: faces find benchmarks by metric, not id."""
+        return next((b for b in self.benchmarks if b.metric == metric), None)

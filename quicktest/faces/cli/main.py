@@ -1,0 +1,480 @@
+"""The command line only: parse arguments, call the domain, print, and choose the exit status.
+
+Exit status: 0 done, 2 bad input (one message on stderr naming the place), 1 an internal fault.
+Heavy faces (Textual, WeasyPrint) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from quicktest import __version__
+from quicktest.domain.errors import InputError, InputErrors, SetupError
+from quicktest.faces.cli.exits import EXIT_FAULT, EXIT_INPUT, EXIT_OK
+
+
+def _workspace(args: argparse.Namespace):
+    """The command's one workspace (bank and store), made when first needed and closed by
+    `main`."""
+    if getattr(args, "workspace", None) is None:
+        from quicktest.services import Workspace
+
+        args.workspace = Workspace(args.questions, args.db)
+    return args.workspace
+
+
+def _bank(args: argparse.Namespace):
+    return _workspace(args).bank
+
+
+def _store(args: argparse.Namespace):
+    return _workspace(args).store
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _given(args: argparse.Namespace):
+    return _workspace(args).given(args.answers, args.client, args.metrics, args.revenue)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from quicktest.domain.engine import score
+
+    bank = _bank(args)
+    given, _ = _given(args)
+    read = score(bank, given)
+    if args.format == "json":
+        _print_json(read.as_json())
+    else:
+        from quicktest.faces.text.read import render
+        from quicktest.faces.text.style import Out
+
+        render(bank, read, Out())
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from quicktest.sources.bank import load_bank
+    from quicktest.sources.locations import questions_dir
+
+    folder = questions_dir(args.folder or args.questions)
+    bank = load_bank(folder, use_cache=False)
+    rules = sum(len(p.metric_rules) for p in bank.patterns)
+    if args.format == "json":
+        _print_json(
+            {
+                "folder": str(folder),
+                "id": bank.id,
+                "version": bank.version,
+                "questions": len(bank.questions),
+                "patterns": len(bank.patterns),
+                "metric_rules": rules,
+                "benchmarks": len(bank.benchmarks),
+            }
+        )
+    else:
+        print(f"{folder}: {bank.title} {bank.version}: ok")
+        print(
+            f"  {len(bank.questions)} questions, {len(bank.patterns)} patterns "
+            f"({', '.join(p.id for p in bank.patterns)}), {rules} metric rules, "
+            f"{len(bank.benchmarks)} benchmarks"
+        )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from quicktest.domain.engine import score
+
+    bank = _bank(args)
+    given, session = _given(args)
+    read = score(bank, given)
+    # A stored client with several respondents gets a page on where they disagree.
+    others = _workspace(args).respondents_of_session(session)
+    from pathlib import Path
+
+    from quicktest.faces.report.render import render  # WeasyPrint loads once input is good
+
+    render(
+        bank,
+        read,
+        Path(args.output),
+        Path(args.html) if args.html else None,
+        args.paper,
+        others,
+    )
+    print(args.output)
+    return EXIT_OK
+
+
+def _render_pdf(*args: object, **kwargs: object) -> None:
+    """The report face, handed to the app: Jinja and WeasyPrint load on the first export."""
+    from quicktest.faces.report.render import render
+
+    render(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    bank, store = workspace.bank, workspace.store
+    resume = store.resolve(args.resume) if getattr(args, "resume", None) else None
+    from quicktest.faces.tui.app import QuickTestApp
+
+    QuickTestApp(
+        bank,
+        store,
+        getattr(args, "client", None),
+        getattr(args, "respondent", None),
+        resume,
+        render_pdf=_render_pdf,
+    ).run()
+    return EXIT_OK
+
+
+def _read_of(args: argparse.Namespace, ref: str):
+    """A read of a session id or an answers file, and a label for it."""
+    from quicktest.domain.engine import score
+
+    given, session = _workspace(args).response(ref)
+    return score(_bank(args), given), f"session {session.id}" if session else ref
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from quicktest.domain.engine import score
+    from quicktest.sources.answersfile import load_answers, write_answers
+
+    store = _store(args)
+    action = args.action
+    if action == "list":
+        sessions = [s.summary() for s in store.list(client=args.client)]
+        if args.format == "json":
+            _print_json(sessions)
+        else:
+            from quicktest.faces.text.style import Out
+
+            columns = ("id", "client", "respondent", "date", "state", "answered")
+            if sessions:
+                Out().table([[str(s[k] or "") for k in columns] for s in sessions], columns)
+            else:
+                print("No sessions yet.")
+    elif action == "show":
+        bank = _bank(args)
+        session = store.get(args.id)
+        read = score(bank, session.response(bank))
+        if args.format == "json":
+            _print_json(
+                {
+                    **session.summary(),
+                    "bank_version": session.bank_version,
+                    "answers": session.answers,
+                    "read": read.as_json(),
+                }
+            )
+        else:
+            from quicktest.faces.text.read import render
+            from quicktest.faces.text.style import Out
+
+            print(f"Session {session.id} ({session.state}, bank {session.bank_version})")
+            render(bank, read, Out())
+    elif action == "export":
+        session = store.get(args.id)
+        write_answers(session.response(_bank(args)), Path(args.output), session.bank_record())
+        print(args.output)
+    elif action == "import":
+        bank = _bank(args)
+        response = load_answers(Path(args.file), bank)
+        session = store.add(response, bank)
+        for stale in response.stale:
+            print(f"quicktest: {args.file}: note: {stale.note()}", file=sys.stderr)
+        _print_json({"id": session.id}) if args.format == "json" else print(session.id)
+    elif action == "delete":
+        print(f"deleted {store.delete(args.id)}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from quicktest.domain import compare
+
+    bank = _bank(args)
+    if args.client:
+        workspace = _workspace(args)
+        result = workspace.respondents_of(workspace.client_sessions(args.client))
+        if result is None:
+            raise InputError(
+                f"client {args.client!r} has one respondent; comparing respondents needs two "
+                "or more (compare A B compares one respondent over time)",
+                field="--client",
+            )
+    else:
+        if not (args.a and args.b):
+            raise InputError("give two sessions or answer files, or --client NAME", field="compare")
+        (before, label_a), (after, label_b) = _read_of(args, args.a), _read_of(args, args.b)
+        result = compare.compare(bank, before, after, (label_a, label_b))
+    if args.format == "json":
+        _print_json(result.as_json())
+    else:
+        from quicktest.faces.text.compare import render
+        from quicktest.faces.text.style import Out
+
+        render(bank, result, Out())
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from quicktest.faces.cli.batch import run_batch
+
+    return run_batch(
+        _bank(args),
+        Path(args.responses),
+        Path(args.out) if args.out else None,
+        args.pdf,
+        args.format,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+    from pathlib import Path
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise SetupError(
+            "quicktest serve needs its web extra, which is not installed: "
+            "pip install 'quicktest[serve]' (or run .ci/setup)"
+        ) from None
+
+    command = [sys.executable, "-m", "quicktest", "run"]
+    for flag, value in (("--questions", args.questions), ("--db", args.db)):
+        if value:
+            command += [flag, str(Path(value).resolve())]
+    print(f"quicktest in the browser: http://{args.host}:{args.port}", file=sys.stderr)
+    Server(shlex.join(command), host=args.host, port=args.port, title="quicktest").serve()
+    return EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from quicktest.sources.revenuefile import read_revenue
+
+    read = read_revenue(Path(args.csv), by=args.by, start=args.start, end=args.end)
+    if args.format == "json":
+        _print_json(read.as_json())
+    else:
+        from quicktest.faces.text.metrics import render
+        from quicktest.faces.text.style import Out
+
+        render(_bank(args), read, Out())
+    return EXIT_OK
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized without `shutil` (which loads three compression
+    modules at every start-up only to ask for the terminal's width)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS") or os.get_terminal_size().columns)
+        except (OSError, ValueError):
+            width = 80
+        super().__init__(prog, width=max(width - 2, 40))
+
+
+def _parser() -> argparse.ArgumentParser:
+    def store_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument(
+            "--questions",
+            metavar="DIR",
+            help="question bank folder (default: the shipped bank, or $QUICKTEST_QUESTIONS)",
+        )
+        parser.add_argument(
+            "--db",
+            metavar="PATH",
+            help="session store (default: in your data folder, or $QUICKTEST_DB)",
+        )
+        return parser
+
+    # The options may come before or after the command. A command's copies default to
+    # SUPPRESS so that they do not reset a value given before the command to None.
+    common = store_options(
+        argparse.ArgumentParser(
+            add_help=False, argument_default=argparse.SUPPRESS, formatter_class=_Formatter
+        )
+    )
+    formats = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
+    formats.add_argument("--format", choices=("text", "json"), default="text")
+
+    parser = argparse.ArgumentParser(
+        prog="quicktest",
+        formatter_class=_Formatter,
+        description="Seven questions, five minutes: which revenue failure pattern costs the "
+        "most right now.",
+    )
+    store_options(parser)
+    parser.add_argument("--version", action="version", version=f"quicktest {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str,
+        run: Callable[[argparse.Namespace], int],
+        text: str,
+        *parents: argparse.ArgumentParser,
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=text,
+            description=text,
+            parents=[common, *parents],
+            formatter_class=_Formatter,
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    run = command("run", cmd_run, "Run the quick test in the terminal (the default).")
+    run.add_argument("--client", metavar="NAME", help="the client's name")
+    run.add_argument("--respondent", metavar="NAME", help="who is answering")
+    run.add_argument("--resume", metavar="ID", help="resume a saved session")
+
+    # what a read is made of: the same for a read on screen and a read as a PDF
+    inputs = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
+    inputs.add_argument(
+        "answers", metavar="ANSWERS", nargs="?", help="answers file (YAML or JSON) or session id"
+    )
+    inputs.add_argument(
+        "--client",
+        metavar="NAME",
+        help="instead of ANSWERS: this client's latest session in the store",
+    )
+    inputs.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
+    inputs.add_argument(
+        "--revenue",
+        metavar="CSV",
+        help="account-level revenue; NRR, GRR and logo retention computed from "
+        "it replace given values",
+    )
+
+    command(
+        "score", cmd_score, "Score an answers file and print the pattern read.", inputs, formats
+    )
+
+    report = command("report", cmd_report, "Render the pattern read as a PDF report.", inputs)
+    report.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="PDF to write")
+    report.add_argument("--html", metavar="OUT.html", help="also write the report's HTML")
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4")
+
+    metrics = command(
+        "metrics",
+        cmd_metrics,
+        "Compute NRR, GRR and logo retention from account-level revenue.",
+        formats,
+    )
+    metrics.add_argument("csv", metavar="CSV", help="account,start,end or account,period,revenue")
+    metrics.add_argument("--by", metavar="COLUMN", help="break down by a column's values")
+    metrics.add_argument("--from", dest="start", metavar="PERIOD", help="window start (long file)")
+    metrics.add_argument("--to", dest="end", metavar="PERIOD", help="window end (long file)")
+
+    sessions = command("sessions", cmd_sessions, "List, show, export, import or delete sessions.")
+    actions = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, text: str, *parents: argparse.ArgumentParser):
+        return actions.add_parser(
+            name,
+            help=text,
+            description=text,
+            parents=[common, *parents],
+            formatter_class=_Formatter,
+        )
+
+    action("list", "List sessions.", formats).add_argument(
+        "--client", metavar="NAME", help="only this client's sessions"
+    )
+    action("show", "Show a session and its read.", formats).add_argument("id", metavar="ID")
+    export = action("export", "Write a session as an answers file.")
+    export.add_argument("id", metavar="ID")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="answers file to write (.json for JSON, else YAML)",
+    )
+    action("import", "Add an answers file to the store as a session.", formats).add_argument(
+        "file", metavar="FILE"
+    )
+    action("delete", "Delete a session.").add_argument("id", metavar="ID")
+
+    compare = command(
+        "compare",
+        cmd_compare,
+        "Compare two reads (sessions or answer files), or a client's respondents.",
+        formats,
+    )
+    compare.add_argument("a", metavar="A", nargs="?", help="session id or answers file")
+    compare.add_argument("b", metavar="B", nargs="?", help="session id or answers file")
+    compare.add_argument("--client", metavar="NAME", help="compare every respondent of this client")
+
+    batch = command(
+        "batch", cmd_batch, "Score a CSV of responses, one row per respondent.", formats
+    )
+    batch.add_argument("responses", metavar="RESPONSES.csv")
+    batch.add_argument(
+        "-o",
+        "--out",
+        metavar="OUT_DIR",
+        help="write reads.jsonl (and PDFs) here instead of to stdout",
+    )
+    batch.add_argument("--pdf", action="store_true", help="one PDF report per good row")
+
+    serve = command("serve", cmd_serve, "Serve the terminal app in a web browser.")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    validate = command(
+        "validate", cmd_validate, "Check a question bank and say what it holds.", formats
+    )
+    validate.add_argument(
+        "folder", metavar="QUESTIONS_DIR", nargs="?", help="bank folder (default: the shipped bank)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.run = cmd_run  # no command: the terminal app, as `quicktest run`
+    try:
+        return args.run(args)
+    except (InputError, InputErrors) as exc:
+        print(f"quicktest: {exc}".replace("\n", "\nquicktest: "), file=sys.stderr)
+        return EXIT_INPUT
+    except SetupError as exc:
+        print(f"quicktest: {exc}", file=sys.stderr)
+        return EXIT_FAULT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # an internal fault: say so briefly; full detail on request
+        if os.environ.get("QUICKTEST_DEBUG"):
+            raise
+        print(
+            f"quicktest: internal error: {type(exc).__name__}: {exc} "
+            "(set QUICKTEST_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT
+    finally:
+        if getattr(args, "workspace", None) is not None:
+            args.workspace.close()

@@ -1,0 +1,128 @@
+"""Render a read to HTML (Jinja2, autoescaped) and to PDF (WeasyPrint, PDF/UA-1).
+
+WeasyPrint is imported here only, so only commands that render pay for it. The Jinja
+environment, the font configuration and the compiled stylesheet are built once per process
+(`Renderer.shared()`), so rendering many reports costs little more than the layout itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import os
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.compare import Respondents
+from quicktest.domain.engine import Read
+from quicktest.domain.errors import SetupError
+from quicktest.faces.report.view import build
+from quicktest.sources.files import write_whole
+from quicktest.sources.locations import templates_dir
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+PANGO_MISSING = (
+    "the PDF report needs the Pango library, which is not installed ({}); on Debian or "
+    "Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0, or run .ci/setup"
+)
+
+
+def _load_weasyprint() -> None:
+    """Import WeasyPrint; a missing system library becomes a SetupError saying what to install.
+
+    WeasyPrint prints a banner of its own before it raises; that is kept off the terminal.
+    """
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+    except OSError as exc:
+        raise SetupError(PANGO_MISSING.format(exc)) from None
+
+
+class Renderer:
+    def __init__(self, folder: Path) -> None:
+        _load_weasyprint()
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from quicktest.faces.report.fetcher import AssetsOnlyFetcher
+
+        self.folder = folder
+        self.jinja = Environment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(
+                enabled_extensions=("html", "j2"), default_for_string=True
+            ),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.fetcher = AssetsOnlyFetcher(folder)
+        self.fonts = FontConfiguration()
+        self.css = CSS(
+            filename=str(folder / "read.css"), url_fetcher=self.fetcher, font_config=self.fonts
+        )
+
+    @staticmethod
+    @cache
+    def shared(folder: Path | None = None) -> Renderer:
+        return Renderer(folder or Path(templates_dir()))
+
+    def html(
+        self, bank: Bank, read: Read, paper: str = "a4", respondents: Respondents | None = None
+    ) -> str:
+        day = report_date(read)
+        view = build(bank, read, PAPERS[paper], day.isoformat(), respondents)
+        return self.jinja.get_template("read.html.j2").render(
+            view=view, created=f"{day.isoformat()}T00:00:00Z"
+        )
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=self.folder.as_uri() + "/", url_fetcher=self.fetcher)
+        return document.write_pdf(
+            stylesheets=[self.css],
+            font_config=self.fonts,
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
+        )
+
+
+def report_date(read: Read) -> datetime.date:
+    """The report's date: the read's own, else SOURCE_DATE_EPOCH, else today.
+
+    It is also the PDF's creation date, so the same input renders to the same bytes.
+    """
+    if read.given.date:
+        return datetime.date.fromisoformat(read.given.date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def render(
+    bank: Bank,
+    read: Read,
+    pdf_path: Path | None,
+    html_path: Path | None = None,
+    paper: str = "a4",
+    respondents: Respondents | None = None,
+) -> None:
+    """Write the read's PDF (and HTML); `respondents` adds the page on where a client's
+    respondents disagree."""
+    renderer = Renderer.shared()
+    html = renderer.html(bank, read, paper, respondents)
+    pdf = renderer.pdf(html) if pdf_path else None
+    # each file appears whole or not at all, and only once the render has succeeded
+    if html_path:
+        write_whole(html_path, html)
+    if pdf_path and pdf is not None:
+        write_whole(pdf_path, pdf)

@@ -1,0 +1,293 @@
+"""What the report templates show, prepared from a read: words and numbers, no markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from string import ascii_uppercase
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.compare import Respondents
+from quicktest.domain.engine import PatternRead, Read, metric_warnings
+from quicktest.domain.metrics import ALL, INPUTS
+from quicktest.domain.units import format_value, show_value
+from quicktest.faces.report.chart import Chart, pair_chart
+
+BASIS_WORDS = {
+    "answers": "the answers alone",
+    "metrics": "the metrics alone",
+    "answers+metrics": "the answers and the metrics",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    points: str
+    source: str
+    text: str
+    about: str  # the question and the answer given, or the metric
+
+
+@dataclass(frozen=True)
+class PatternView:
+    id: str
+    name: str
+    level: str
+    score: str
+    percent: int
+    caps: str
+    definition: str
+    why: str
+    signs: list[str]
+    fix: str
+    progress: list[str]
+    watch: str
+    evidence: list[EvidenceRow]
+    unknown: list[str]  # metrics that would confirm or weaken it, not given
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    label: str
+    value: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Retention:
+    nrr: str
+    grr: str
+    reading: str
+    band: str
+    benchmark: str
+    grr_benchmark: str
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    number: int
+    prompt: str
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str
+    band: str | None  # None: the client gave no figure to compare
+    source: str
+
+
+@dataclass(frozen=True)
+class Respondent:
+    key: str  # a letter that heads the respondent's column in the combined table
+    name: str
+    answered: str
+    dominant: str
+    is_this_read: bool
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    name: str
+    level: str
+    score: str
+    percent: int
+    scores: list[str]  # each respondent's, in the order of RespondentsView.people
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    number: int
+    prompt: str
+    answers: list[tuple[str, str | None]]  # respondent, answer label
+
+
+@dataclass(frozen=True)
+class RespondentsView:
+    people: list[Respondent]
+    dominant: str | None
+    combined: list[CombinedRow]
+    disagreements: list[Disagreement]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    client: str
+    respondent: str | None
+    date: str
+    paper: str
+    bank: str
+    basis: str
+    answered: int
+    total_questions: int
+    dominant: PatternView | None
+    patterns: list[PatternView]
+    detailed: list[PatternView]
+    unanswered: list[str]
+    metrics: list[MetricRow]
+    retention: Retention | None
+    chart: Chart | None
+    appendix: list[AppendixRow]
+    sources: list[Source]
+    notes: list[str]
+    respondents: RespondentsView | None
+    levels: str  # the bank's levels in words: "strong from 0.60, moderate from 0.35, ..."
+    dominant_level: str
+    margin_pattern: str | None  # the pattern that caps gross margin, named under the chart
+    warnings: list[str]  # the bank's warnings about these figures
+    stale: list[AppendixRow]  # answers given against an earlier bank, left out of the read
+
+
+def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
+    if item.source == "answer":
+        question = bank.question_by_id[item.ref]
+        option = question.option(read.given.answers[item.ref])
+        about = f"{question.prompt} Answered: {option.label}."
+    else:
+        about = ALL[item.ref].label
+    return EvidenceRow(f"{item.points:+g}", item.source, item.text, about)
+
+
+def _pattern(bank: Bank, read: Read, p: PatternRead) -> PatternView:
+    pattern = p.pattern
+    return PatternView(
+        pattern.id,
+        pattern.name,
+        p.level,
+        f"{p.score:.2f}",
+        round(p.score * 100),
+        ALL[pattern.caps].label,
+        pattern.definition,
+        pattern.why,
+        pattern.signs,
+        pattern.fix,
+        pattern.progress,
+        pattern.watch,
+        [_evidence_row(bank, read, e) for e in p.moved_by],
+        [ALL[e.ref].label for e in p.evidence if e.status == "unknown"],
+    )
+
+
+def _metric_rows(read: Read) -> list[MetricRow]:
+    rows = []
+    for name, value in read.metrics.given.items():
+        spec = ALL[name]
+        shown = show_value(spec, value, " → ")
+        note = "computed from the revenue file" if name in read.metrics.computed else spec.help
+        rows.append(MetricRow(spec.label, shown, note))
+    for name, value in read.metrics.derived.items():
+        rows.append(
+            MetricRow(ALL[name].label, format_value(ALL[name], value), f"derived: {ALL[name].help}")
+        )
+    return rows
+
+
+def _retention(bank: Bank, read: Read) -> Retention | None:
+    nrr, grr = read.metrics.value("nrr"), read.metrics.value("grr")
+    if nrr is None:
+        return None
+    pct = INPUTS["nrr"]
+    nrr_used, grr_used = read.band_for("nrr"), read.band_for("grr")
+    return Retention(
+        format_value(pct, nrr),
+        "not provided" if grr is None else format_value(pct, grr),
+        bank.nrr_reading(nrr),
+        "" if nrr_used is None else nrr_used.band.label,
+        "" if nrr_used is None else format_value(pct, nrr_used.band.value),
+        ""
+        if grr_used is None
+        else f"{format_value(pct, grr_used.band.edge('low'))} to "
+        f"{format_value(pct, grr_used.band.edge('high'))}",
+    )
+
+
+def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
+    """The page on a client's respondents; the first of them is the one this report reads."""
+    total = len(bank.questions)
+    names = {p.id: p.name for p in bank.patterns}
+    number = {q.id: i for i, q in enumerate(bank.questions, 1)}
+    return RespondentsView(
+        people=[
+            Respondent(
+                ascii_uppercase[i] if i < len(ascii_uppercase) else str(i + 1),
+                name,
+                f"{len(r.given.answers)} of {total}",
+                r.dominant.pattern.name if r.dominant else "none",
+                i == 0,
+            )
+            for i, (name, r) in enumerate(zip(group.names, group.reads, strict=True))
+        ],
+        dominant=names.get(group.dominant or ""),
+        combined=[
+            CombinedRow(
+                c.name,
+                c.level,
+                f"{c.score:.2f}",
+                round(c.score * 100),
+                [f"{s:.2f}" for s in c.scores],
+            )
+            for c in group.combined
+        ],
+        disagreements=[
+            Disagreement(number[q], bank.question_by_id[q].prompt, list(answers.items()))
+            for q, answers in group.disagreements
+        ],
+    )
+
+
+def build(
+    bank: Bank, read: Read, paper: str, date: str, respondents: Respondents | None = None
+) -> ReportView:
+    patterns = [_pattern(bank, read, p) for p in read.patterns]
+    detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
+    dominant = patterns[0] if read.dominant else None
+    metrics = read.metrics
+    return ReportView(
+        title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
+        client=read.given.client or "Unnamed client",
+        respondent=read.given.respondent,
+        date=date,
+        paper=paper,
+        bank=f"{bank.title}, version {bank.version}",
+        basis=BASIS_WORDS[read.basis],
+        answered=len(bank.questions) - len(read.unanswered),
+        total_questions=len(bank.questions),
+        dominant=dominant,
+        patterns=patterns,
+        detailed=detailed,
+        unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],
+        metrics=_metric_rows(read) if metrics else [],
+        retention=_retention(bank, read),
+        chart=pair_chart(metrics.series("nrr_history"), metrics.series("gross_margin")),
+        appendix=[
+            AppendixRow(
+                i,
+                q.prompt,
+                q.option(read.given.answers[q.id]).label if q.id in read.given.answers else None,
+            )
+            for i, q in enumerate(bank.questions, 1)
+        ],
+        sources=[
+            Source(
+                u.benchmark.label,
+                u.band.label if metrics.value(u.benchmark.metric) is not None else None,
+                u.benchmark.source,
+            )
+            for u in read.bands
+        ],
+        notes=read.notes,
+        respondents=_respondents(bank, respondents) if respondents else None,
+        levels=", ".join(f"{lv.name} from {lv.threshold:.2f}" for lv in bank.levels),
+        dominant_level=bank.dominant,
+        margin_pattern=next((p.name for p in bank.patterns if p.caps == "gross_margin"), None),
+        warnings=metric_warnings(bank, metrics) if metrics else [],
+        stale=[
+            AppendixRow(0, _stale_prompt(bank, s.question_id), s.option_id)
+            for s in read.given.stale
+        ],
+    )
+
+
+def _stale_prompt(bank: Bank, question_id: str) -> str:
+    question = bank.question_by_id.get(question_id)
+    return question.prompt if question else question_id

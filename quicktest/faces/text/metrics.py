@@ -1,0 +1,101 @@
+"""Revenue metrics as an analyst's note for a terminal: amounts, ratios, bands, warnings."""
+
+from __future__ import annotations
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.engine import choose_bands, metric_warnings
+from quicktest.domain.metrics import INPUTS, format_value
+from quicktest.domain.retention import RevenueRead
+from quicktest.faces.text.style import Out
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else format_value(INPUTS["nrr"], value)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def render(bank: Bank, read: RevenueRead, out: Out) -> None:
+    total = read.total
+    window = f", {read.window[0]} to {read.window[1]}" if read.window else ""
+    out.line((f"Revenue file: {read.file} ({read.shape}{window})", "bold"))
+    out.paragraph(
+        f"Cohort: {total.cohort} accounts with revenue at the start; "
+        f"{total.new} new accounts left out of the ratios"
+    )
+    out.blank()
+    churned = total.cohort - total.retained
+    ending = total.start - total.churn - total.contraction + total.expansion
+    out.table(
+        [
+            ("Starting revenue", _money(total.start), ""),
+            ("Churn", f"-{_money(total.churn)}", (f"{churned} accounts left", "dim")),
+            ("Contraction", f"-{_money(total.contraction)}", ""),
+            ("Expansion", f"+{_money(total.expansion)}", ""),
+            ("Ending revenue (same cohort)", _money(ending), ""),
+        ],
+        right=(1,),
+    )
+    out.blank()
+    if total.nrr is None:
+        out.paragraph("No account had revenue at the start: NRR and GRR cannot be computed.")
+        return
+    metrics = read.metrics()
+    bands = {u.benchmark.metric: u for u in choose_bands(bank, metrics)}
+    grr = bands.get("grr")
+    grr_words = ""
+    if grr is not None:
+        grr_words = (
+            f"benchmark {_pct(grr.band.edge('low'))} to {_pct(grr.band.edge('high'))} "
+            f"({grr.band.label})"
+        )
+    out.table(
+        [
+            ("NRR", (_pct(total.nrr), "bold"), bank.nrr_reading(total.nrr)),
+            ("GRR", (_pct(total.grr), "bold"), grr_words),
+            (
+                "Logo retention",
+                (_pct(total.logo_retention), "bold"),
+                f"{total.retained} of {total.cohort} accounts still paying",
+            ),
+        ],
+        right=(1,),
+    )
+    nrr = bands.get("nrr")
+    if nrr is not None:
+        out.paragraph(
+            f"NRR benchmark compared against: {_pct(nrr.band.value)} ({nrr.band.label})",
+            style="dim",
+        )
+    for warning in metric_warnings(bank, metrics):
+        out.blank()
+        out.paragraph(f"Warning: {warning}", style="bold yellow")
+    if read.history:
+        out.blank()
+        out.line(("Trailing twelve-month NRR and GRR by end period", "bold"))
+        out.table(
+            [(p.period, _pct(p.nrr), _pct(p.grr)) for p in read.history],
+            header=("period", "NRR", "GRR"),
+            right=(1, 2),
+        )
+    if read.by_column:
+        out.blank()
+        out.line((f"By {read.by_column}", "bold"))
+        out.table(
+            [
+                (
+                    value or "(blank)",
+                    _pct(group.nrr),
+                    _pct(group.grr),
+                    _pct(group.logo_retention),
+                    _money(group.start),
+                    str(group.cohort),
+                    str(group.new),
+                )
+                for value, group in sorted(read.by.items())
+            ],
+            header=(read.by_column, "NRR", "GRR", "logos", "start", "accounts", "new"),
+            right=(1, 2, 3, 4, 5, 6),
+        )

@@ -1,0 +1,77 @@
+"""A read as text for a terminal: dominant pattern, strengths, evidence, progress measures."""
+
+from __future__ import annotations
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.engine import PatternRead, Read
+from quicktest.domain.metrics import ALL
+from quicktest.faces.text.style import LEVEL_STYLE, Out, bar
+
+BASIS_WORDS = {"answers": "answers", "metrics": "metrics", "answers+metrics": "answers and metrics"}
+
+
+def basis_line(read: Read, total_questions: int) -> str:
+    return (
+        f"Read from {BASIS_WORDS[read.basis]} · {len(read.given.answers)} of "
+        f"{total_questions} questions answered"
+    )
+
+
+def _evidence(out: Out, pattern: PatternRead) -> None:
+    rows = []
+    for item in pattern.evidence:
+        if item.status == "not held":
+            continue
+        points = f"{item.points:+g}" if item.points else "·"
+        style = "green" if item.points < 0 else "dim" if not item.points else ""
+        rows.append((points, (item.source, "dim"), (f"{item.text}  ({item.ref})", style)))
+    out.table(rows, right=(0,), indent=2, gap=1)
+
+
+def render(bank: Bank, read: Read, out: Out) -> None:
+    who = " · ".join(x for x in (read.given.client, read.given.respondent, read.given.date) if x)
+    if who:
+        out.line((who, "bold"))
+    out.line((basis_line(read, len(bank.questions)), "dim"))
+    out.blank()
+    if read.dominant:
+        top = read.dominant
+        out.line(
+            ("Dominant pattern: ", "bold"),
+            (top.pattern.name, LEVEL_STYLE[top.level]),
+            f"  ({top.level}, {top.score:.2f})",
+        )
+        out.paragraph(top.pattern.definition, indent=2)
+        out.paragraph(f"Caps: {ALL[top.pattern.caps].label}", indent=2, style="dim")
+    else:
+        out.line(("No dominant pattern: nothing reaches the threshold.", "bold green"))
+    out.blank()
+    out.table(
+        [
+            (
+                p.pattern.name,
+                (bar(p.score), LEVEL_STYLE[p.level]),
+                f"{p.score:.2f}",
+                (p.level, LEVEL_STYLE[p.level]),
+                ALL[p.pattern.caps].label,
+            )
+            for p in read.patterns
+        ],
+        header=("Pattern", "Strength", "Score", "Level", "Caps"),
+    )
+    for p in read.patterns:
+        if p.level == "none" and not p.moved_by:
+            continue
+        out.blank()
+        out.line((f"Evidence: {p.pattern.name}", "bold"))
+        _evidence(out, p)
+    if read.dominant:
+        out.blank()
+        out.line((f"How to measure progress on {read.dominant.pattern.name}", "bold"))
+        for measure in read.dominant.pattern.progress:
+            out.paragraph(measure, indent=2, bullet="• ")
+    if read.unanswered:
+        out.blank()
+        out.paragraph("Unanswered: " + ", ".join(read.unanswered), style="dim")
+    for note in read.notes:
+        out.paragraph(f"Note: {note}", style="yellow")

@@ -1,0 +1,75 @@
+"""The typed messages screens post: what changes a session, and where to go next.
+
+Screens never change the session or open another screen themselves; the app handles these,
+saves in the background and moves between screens in one place.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from quicktest.domain.units import Value
+
+
+class StartRequested(Message):
+    """A new session for this client and respondent (either may be empty)."""
+
+    def __init__(self, client: str, respondent: str) -> None:
+        super().__init__()
+        self.client, self.respondent = client, respondent
+
+
+class ResumeRequested(Message):
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+
+class AnswerChosen(Message):
+    """An answer given (or cleared, with None); `position` is the question to resume at."""
+
+    def __init__(self, question_id: str, option_id: str | None, position: int | None) -> None:
+        super().__init__()
+        self.question_id, self.option_id, self.position = question_id, option_id, position
+
+
+class PositionChanged(Message):
+    def __init__(self, position: int) -> None:
+        super().__init__()
+        self.position = position
+
+
+class MetricChanged(Message):
+    """A valid metric value typed (None: the field was emptied)."""
+
+    def __init__(self, name: str, value: Value | None) -> None:
+        super().__init__()
+        self.name, self.value = name, value
+
+
+class MarkedDone(Message):
+    pass
+
+
+class Navigate(Message):
+    """Go to a place: "start", "question" (at `index`), "review", "metrics" or "result"."""
+
+    def __init__(self, to: str, index: int = 0) -> None:
+        super().__init__()
+        self.to, self.index = to, index
+
+
+class SessionChanged(Message):
+    """Sent by the app to the screen on show after it changed the session."""
+
+
+class SaveState(Message):
+    """The saver's news: "saving", "saved", or "not saved" with the reason."""
+
+    def __init__(self, state: str, reason: str = "") -> None:
+        super().__init__()
+        self.state, self.reason = state, reason
+
+
+class ExportRequested(Message):
+    """Render the session's read as a PDF into the current folder."""

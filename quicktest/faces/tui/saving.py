@@ -1,0 +1,75 @@
+"""Store writes off the UI thread, in order, with a short lock wait.
+
+Each change is queued and written by one background thread on its own connection; the
+screen never waits for SQLite. A write that fails (a lock held elsewhere, a disk gone
+read-only) stays queued with every change after it and is tried again, so the order holds
+and nothing given is dropped while the app runs; the app shows "not saved" until it lands.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from quicktest.domain.errors import InputError
+from quicktest.sources.store import Store
+
+LOCK_WAIT = 0.5  # seconds a write waits for another process's lock before giving up
+
+
+class Saver:
+    def __init__(self, path: Path, report: Callable[[str, str], None]) -> None:
+        """`report(state, reason)` is called from the writing thread after each attempt."""
+        self.path = path
+        self.report = report
+        self.pending: deque[tuple[str, tuple[Any, ...]]] = deque()
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quicktest-saver")
+        self.store: Store | None = None
+
+    def submit(self, method: str, *args: Any) -> None:
+        """Queue `Store.<method>(*args)` and write everything queued, in order."""
+        with self.lock:
+            self.pending.append((method, args))
+        self.pool.submit(self._drain)
+
+    def retry(self) -> None:
+        if self.pending:
+            self.pool.submit(self._drain)
+
+    def _drain(self) -> None:
+        self.report("saving", "")
+        while True:
+            with self.lock:
+                if not self.pending:
+                    break
+                method, args = self.pending[0]
+            try:
+                if self.store is None:
+                    self.store = Store(self.path, lock_wait=LOCK_WAIT)
+                getattr(self.store, method)(*args)
+            except InputError as exc:
+                self.report("not saved", exc.message)
+                return
+            with self.lock:
+                self.pending.popleft()
+        self.report("saved", "")
+
+    def flush(self) -> None:
+        """Wait until every write queued so far has been tried (blocks: not on the UI thread)."""
+        self.pool.submit(self._drain).result()
+
+    def close(self) -> None:
+        """Finish what is queued (one last try), then close the connection on its thread."""
+        self.pool.submit(self._drain)
+        self.pool.submit(self._close_store)
+        self.pool.shutdown(wait=True)
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None

@@ -1,0 +1,83 @@
+"""The optional metrics: each field checked as it is typed and saved once it is valid."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from quicktest.domain.errors import InputError
+from quicktest.domain.metrics import INPUTS, check_consistent
+from quicktest.domain.units import parse_text, show_value
+from quicktest.faces.tui.messages import MetricChanged
+from quicktest.sources.store import Session
+
+
+class MetricsScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "done", "Done (skip the rest)")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.values = dict(session.metrics)  # as typed so far; the app keeps the session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Optional metrics confirm or weaken each pattern. Type 115%, 115 or "
+            "1.15; amounts as 1.2M or 250K; quarters oldest first, split by commas. "
+            "Each valid value is saved at once. Esc when done.",
+            id="metrics-intro",
+        )
+        with VerticalScroll(id="metrics"):
+            for spec in INPUTS.values():
+                value = self.values.get(spec.name)
+                with Horizontal(classes="metric-row"):
+                    with Vertical(classes="metric-label"):
+                        yield Label(spec.label, classes="metric-name")
+                        yield Static(spec.help, classes="metric-help")
+                    with Vertical(classes="metric-field"):
+                        yield Input(
+                            "" if value is None else show_value(spec, value),
+                            placeholder=spec.unit,
+                            id=f"m-{spec.name}",
+                            compact=True,
+                        )
+                        yield Static("", id=f"e-{spec.name}", classes="metric-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("m-")
+        spec = INPUTS[name]
+        try:
+            value = parse_text(spec, event.value)
+            candidate = (
+                {**self.values, name: value}
+                if value is not None
+                else {k: v for k, v in self.values.items() if k != name}
+            )
+            check_consistent(candidate, "metrics")
+        except InputError as exc:
+            self._mark(name, exc.message)
+            return
+        self._mark(name, None)
+        if self.values.get(name) != value:
+            self.values = candidate
+            self.post_message(MetricChanged(name, value))
+
+    @on(Input.Submitted)
+    def next_field(self) -> None:
+        self.focus_next(Input)
+
+    def _mark(self, name: str, problem: str | None) -> None:
+        self.query_one(f"#m-{name}", Input).set_class(problem is not None, "-invalid")
+        self.query_one(f"#e-{name}", Static).update(problem or "")
+
+    def action_done(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,125 @@
+"""The read on the spot: the dominant pattern, every pattern's strength, the evidence."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.engine import PatternRead, Read
+from quicktest.domain.metrics import ALL
+from quicktest.faces.tui.messages import ExportRequested, MarkedDone, Navigate
+from quicktest.sources.store import Session
+
+LEVEL_STYLE = {"strong": "bold red", "moderate": "yellow", "weak": "cyan", "none": "dim"}
+
+
+def bar(score: float, width: int) -> str:
+    filled = round(score * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class ResultScreen(Screen[None]):
+    BINDINGS = [
+        Binding("e", "export", "Export PDF"),
+        Binding("s", "save", "Save"),
+        Binding("b", "back", "Review"),
+        Binding("n", "new", "Start over"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, bank: Bank, session: Session, read: Read) -> None:
+        super().__init__()
+        self.bank = bank
+        self.session = session
+        self.read = read
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="result"):
+            yield Static(id="dominant")
+            with Horizontal(id="result-body"):
+                yield OptionList(id="patterns", markup=False)
+                with VerticalScroll(id="detail"):
+                    yield Static(id="evidence")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        top = self.read.dominant
+        if top:
+            headline = Text.assemble(
+                ("Dominant pattern: ", "bold"),
+                (top.pattern.name, f"bold {LEVEL_STYLE[top.level]}"),
+                f" ({top.level}, {top.score:.2f})\n",
+                (top.pattern.definition, ""),
+                (f"\nCaps: {ALL[top.pattern.caps].label}", "dim"),
+            )
+        else:
+            headline = Text.assemble(
+                ("No dominant pattern", "bold green"),
+                ": nothing reaches the threshold on this read.",
+            )
+        for note in self.read.notes:
+            headline.append(f"\nNote: {note}", style="yellow")
+        self.query_one("#dominant", Static).update(headline)
+        patterns = self.query_one("#patterns", OptionList)
+        for p in self.read.patterns:
+            patterns.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{p.pattern.name}\n", "bold"),
+                        (bar(p.score, 14), LEVEL_STYLE[p.level]),
+                        f" {p.score:.2f} ",
+                        (p.level, LEVEL_STYLE[p.level]),
+                    ),
+                    id=p.pattern.id,
+                )
+            )
+        patterns.highlighted = 0
+        patterns.focus()
+
+    @on(OptionList.OptionHighlighted, "#patterns")
+    def show_pattern(self, event: OptionList.OptionHighlighted) -> None:
+        chosen = next(p for p in self.read.patterns if p.pattern.id == event.option.id)
+        self.query_one("#evidence", Static).update(self._detail(chosen))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @staticmethod
+    def _detail(p: PatternRead) -> Text:
+        text = Text()
+        text.append(f"{p.pattern.name}", style="bold")
+        text.append(f" · caps {ALL[p.pattern.caps].label}\n", style="dim")
+        text.append("Evidence\n", style="bold underline")
+        if not p.moved_by:
+            text.append("Nothing in this read points to it.\n", style="dim")
+        for item in p.moved_by:
+            text.append(f"{item.points:+g} ", style="green" if item.points < 0 else "bold")
+            text.append(f"{item.text}\n")
+        unknown = [ALL[e.ref].label for e in p.evidence if e.status == "unknown"]
+        if unknown:
+            text.append(f"Not provided: {', '.join(unknown)}\n", style="dim italic")
+        text.append("\nHow to measure progress\n", style="bold underline")
+        for measure in p.pattern.progress:
+            text.append(f"• {measure}\n")
+        return text
+
+    def action_save(self) -> None:
+        self.post_message(MarkedDone())
+
+    def action_export(self) -> None:
+        self.post_message(ExportRequested())
+
+    def action_back(self) -> None:
+        self.post_message(Navigate("review"))
+
+    def action_new(self) -> None:
+        self.post_message(Navigate("start"))
+
+    async def action_quit(self) -> None:
+        self.app.exit()

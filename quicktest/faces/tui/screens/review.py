@@ -1,0 +1,138 @@
+"""The review: every answer listed, any of them changed in place, the read updated live."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quicktest.domain.bank import Bank, Question
+from quicktest.domain.engine import score
+from quicktest.faces.tui.messages import AnswerChosen, Navigate, SessionChanged
+from quicktest.sources.store import Session
+
+
+class OptionPicker(ModalScreen[str | None]):
+    """Pick a new answer for one question; dismisses with the option id, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: Question, chosen: str | None) -> None:
+        super().__init__()
+        self.question = question
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(Text(self.question.prompt), id="picker-prompt")
+            yield OptionList(
+                *(
+                    Option(f"{n}. {o.label}", id=o.id)
+                    for n, o in enumerate(self.question.options, 1)
+                ),
+                id="picker-options",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [o.id for o in self.question.options]
+        options.highlighted = ids.index(self.chosen) if self.chosen in ids else 0
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "change", "Change answer", show=True),
+        Binding("m", "metrics", "Metrics"),
+        Binding("r", "result", "See the read"),
+    ]
+
+    def __init__(self, bank: Bank, session: Session, offer_metrics: bool = False) -> None:
+        super().__init__()
+        self.bank = bank
+        self.session = session  # read only: changes go to the app as messages
+        self.offer_metrics = offer_metrics
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="review"):
+            yield Static(
+                "Review your answers. Enter changes one; r shows the read.", id="review-intro"
+            )
+            yield OptionList(id="answers", markup=False)
+            yield Static(id="live-read")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_answers()
+        self.query_one("#answers", OptionList).focus()
+        if self.offer_metrics:
+            self.action_metrics()
+
+    @on(SessionChanged)
+    def on_screen_resume(self) -> None:
+        listing = self.query_one("#answers", OptionList)
+        self.refresh_answers(listing.highlighted or 0)
+
+    def refresh_answers(self, highlight: int = 0) -> None:
+        listing = self.query_one("#answers", OptionList)
+        listing.clear_options()
+        for n, question in enumerate(self.bank.questions, 1):
+            option = question.option(self.session.answers.get(question.id, ""))
+            answer = option.label if option else "(not answered)"
+            listing.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{n}. {question.prompt}\n", "bold"),
+                        ("   → ", "dim"),
+                        (answer, "" if option else "dim italic"),
+                    ),
+                    id=question.id,
+                )
+            )
+        listing.highlighted = highlight
+        read = score(self.bank, self.session.response(self.bank))
+        top = read.dominant
+        metrics = f" · {len(self.session.metrics)} metrics" if self.session.metrics else ""
+        self.query_one("#live-read", Static).update(
+            Text.assemble(
+                ("Read so far: ", "bold"),
+                f"{top.pattern.name} ({top.level})" if top else "no dominant pattern",
+                (
+                    f" · {len(self.session.answers)} of {len(self.bank.questions)} answered"
+                    f"{metrics}",
+                    "dim",
+                ),
+            )
+        )
+
+    @on(OptionList.OptionSelected, "#answers")
+    def action_change(self) -> None:
+        listing = self.query_one("#answers", OptionList)
+        index = listing.highlighted or 0
+        question = self.bank.questions[index]
+
+        def changed(option_id: str | None) -> None:
+            if option_id:
+                self.post_message(AnswerChosen(question.id, option_id, None))
+
+        self.app.push_screen(OptionPicker(question, self.session.answers.get(question.id)), changed)
+
+    def action_metrics(self) -> None:
+        self.post_message(Navigate("metrics"))
+
+    def action_result(self) -> None:
+        self.post_message(Navigate("result"))

@@ -1,0 +1,1 @@
+"""The edges: files and the session store read into domain types, with every error placed."""

@@ -1,0 +1,167 @@
+"""Answers files (YAML or JSON): read them and check every answer against the bank.
+
+A file exported from a session records the bank it was answered with (`bank:`). Read against
+another version of that bank, an answer whose question or option is gone is kept as stale:
+shown, never counted. Without that record, an unknown option is a typo and is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.metrics import Metrics, parse_metrics
+from quicktest.domain.response import Response, StaleAnswer
+from quicktest.domain.units import plain
+from quicktest.sources.yamlfile import Located, load_yaml
+
+KEYS = ("client", "respondent", "date", "bank", "answers", "metrics")
+BANK_KEYS = ("id", "version", "digest")
+
+
+def load_answers(path: str | os.PathLike[str], bank: Bank) -> Response:
+    return answers_from(load_yaml(path), bank)
+
+
+def load_metrics_file(path: str | os.PathLike[str]) -> Metrics:
+    """A metrics file: a mapping of metric name to value, or an answers file's `metrics:`."""
+    located = load_yaml(path)
+    data = located.data
+    where = "metrics" if isinstance(data, Mapping) and "metrics" in data else ""
+    raw = data.get("metrics") if where else data
+    return _metrics(located, raw, where)
+
+
+def _metrics(located: Located, raw: Any, where: str) -> Metrics:
+    try:
+        return parse_metrics(raw, where or "metrics")
+    except InputError as exc:
+        field = exc.field or ""
+        path = tuple(field.split(".")[0 if where else 1 :])
+        raise located.error(path, exc.message, exc.hint) from None
+
+
+def _answered_with_another_bank(located: Located, data: Mapping, bank: Bank) -> bool:
+    """Whether the file says it was answered with a bank other than this one."""
+    record = data.get("bank")
+    if record is None:
+        return False
+    if not isinstance(record, Mapping):
+        raise located.error(("bank",), "expected a mapping with id, version and digest")
+    for key in record:
+        if key not in BANK_KEYS:
+            raise located.error(("bank", key), f"unknown key {key!r}", did_you_mean(key, BANK_KEYS))
+    return record.get("digest") != bank.digest
+
+
+def answers_from(located: Located, bank: Bank) -> Response:
+    """Check loaded answers data against the bank; errors name the file, line and field."""
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, Mapping):
+        raise located.error((), "expected a mapping with answers: and optionally metrics:")
+    for key in data:
+        if key not in KEYS:
+            raise located.error(
+                (key,),
+                f"unknown key {key!r}",
+                did_you_mean(key, KEYS) or f"expected one of {', '.join(KEYS)}",
+            )
+    raw_answers = data.get("answers") or {}
+    if not isinstance(raw_answers, Mapping):
+        raise located.error(("answers",), "expected a mapping of question id to option id")
+    other_bank = _answered_with_another_bank(located, data, bank)
+    answers: dict[str, str] = {}
+    stale: list[StaleAnswer] = []
+    for question_id, option_id in raw_answers.items():
+        path = ("answers", question_id)
+        question = bank.question_by_id.get(str(question_id))
+        if question is None and other_bank and option_id is not None:
+            stale.append(StaleAnswer(str(question_id), str(option_id), True))
+            continue
+        if question is None:
+            raise located.error(
+                path,
+                f"unknown question {question_id!r}",
+                did_you_mean(question_id, bank.question_by_id),
+            )
+        if option_id is None:
+            continue  # left blank: unanswered
+        options = [o.id for o in question.options]
+        if str(option_id) not in options and other_bank:
+            stale.append(StaleAnswer(question.id, str(option_id), False))
+            continue
+        if str(option_id) not in options:
+            raise located.error(
+                path,
+                f"unknown option {option_id!r} for {question_id}",
+                did_you_mean(option_id, options) or f"expected one of {', '.join(options)}",
+            )
+        answers[question.id] = str(option_id)
+    return Response(
+        answers,
+        _metrics(located, data.get("metrics"), "metrics"),
+        _text(located, data, "client"),
+        _text(located, data, "respondent"),
+        _date(located, data),
+        tuple(stale),
+    )
+
+
+def _text(located: Located, data: Mapping, key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise located.error((key,), f"expected text, got {value!r}")
+    return str(value)
+
+
+def _date(located: Located, data: Mapping) -> str | None:
+    value = _text(located, data, "date")
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise located.error(
+            ("date",), f"expected an ISO date such as 2026-11-02, got {value!r}"
+        ) from None
+
+
+def to_document(response: Response, bank: dict[str, str] | None = None) -> dict:
+    """An answers file's content; metrics as stored (fractions), so a re-import is exact.
+    Stale answers are kept, and `bank` records which bank the answers were given with."""
+    document: dict = {}
+    for key in ("client", "respondent", "date"):
+        if getattr(response, key):
+            document[key] = getattr(response, key)
+    if bank:
+        document["bank"] = dict(bank)
+    document["answers"] = response.given_answers
+    if response.metrics:
+        document["metrics"] = {name: plain(v) for name, v in response.metrics.given.items()}
+    return document
+
+
+def write_answers(
+    response: Response, path: str | os.PathLike[str], bank: dict[str, str] | None = None
+) -> None:
+    """Write an answers file: JSON for a .json name, YAML otherwise."""
+    import json
+
+    import yaml
+
+    document = to_document(response, bank)
+    if os.fspath(path).lower().endswith(".json"):
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "# quicktest answers; metrics are fractions (1.11 means 111%)\n" + yaml.safe_dump(
+            document, sort_keys=False, allow_unicode=True
+        )
+    from quicktest.sources.files import write_whole
+
+    write_whole(path, text)

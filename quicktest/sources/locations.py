@@ -1,0 +1,35 @@
+"""Where things live: the shipped question bank and templates, and the user's session store.
+
+Plain `os.path` strings: `pathlib` costs start-up time that `quicktest score` cannot spare.
+"""
+
+from __future__ import annotations
+
+import os
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _shipped(name: str) -> str:
+    """A folder shipped with quicktest: inside the wheel, or at the top of a source checkout."""
+    inside = os.path.join(_PACKAGE, "_shipped", name)
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(_PACKAGE), name)
+
+
+def questions_dir(override: str | None = None) -> str:
+    """The question bank: --questions, else $QUICKTEST_QUESTIONS, else the shipped bank."""
+    return override or os.environ.get("QUICKTEST_QUESTIONS") or _shipped("questions")
+
+
+def templates_dir() -> str:
+    return os.path.join(_shipped("reports"), "templates")
+
+
+def default_store_path() -> str:
+    """The session store: $QUICKTEST_DB, else sessions.db in the user data folder."""
+    chosen = os.environ.get("QUICKTEST_DB")
+    if chosen:
+        return chosen
+    from platformdirs import user_data_dir
+
+    return os.path.join(user_data_dir("quicktest", appauthor=False), "sessions.db")

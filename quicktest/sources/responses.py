@@ -1,0 +1,111 @@
+"""Batch responses from a form tool: one CSV row per respondent, streamed, bad rows skipped.
+
+Columns: a question id per question (holding the option id or its label text), optional
+client, respondent and date, and optional metric columns named as in patterns.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.metrics import INPUTS
+from quicktest.domain.response import Response
+from quicktest.sources.answersfile import answers_from
+from quicktest.sources.yamlfile import Located
+
+DETAILS = ("client", "respondent", "date")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    answers: Response | None  # None when the row is wrong
+    error: InputError | None = None
+
+
+def _option_ids(bank: Bank) -> dict[str, dict[str, str]]:
+    """Per question, the option id for each id and each label (case-insensitive)."""
+    return {
+        q.id: {
+            **{o.label.casefold(): o.id for o in q.options},
+            **{o.id.casefold(): o.id for o in q.options},
+        }
+        for q in bank.questions
+    }
+
+
+def read_rows(path: Path, bank: Bank) -> Iterator[Row]:
+    """Each data row as a Response, or with the error that made it wrong; the header is checked."""
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"not a readable CSV file: {exc}", str(path), 1) from None
+        if not header:
+            raise InputError("empty file, expected a header row", str(path), 1)
+        known = [*bank.question_by_id, *DETAILS, *INPUTS]
+        for column, name in enumerate(header, 1):
+            if name not in known:
+                raise InputError(
+                    f"unknown column {name!r}",
+                    str(path),
+                    1,
+                    column,
+                    hint=did_you_mean(name, known)
+                    or "expected question ids, client, respondent, date, metrics",
+                )
+        options = _option_ids(bank)
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                yield _row(path, reader.line_num, header, row, bank, options)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"not valid CSV: {exc}", str(path), reader.line_num) from None
+
+
+def _row(
+    path: Path,
+    line: int,
+    header: list[str],
+    row: list[str],
+    bank: Bank,
+    options: dict[str, dict[str, str]],
+) -> Row:
+    if len(row) != len(header):
+        return Row(
+            line,
+            None,
+            InputError(f"expected {len(header)} columns, found {len(row)}", str(path), line),
+        )
+    data: dict = {"answers": {}, "metrics": {}}
+    marks = {}
+    for column, (name, cell) in enumerate(zip(header, row, strict=True), 1):
+        cell = cell.strip()
+        if not cell:
+            continue
+        if name in bank.question_by_id:
+            # a label is turned into its option id; anything else is checked as an id
+            data["answers"][name] = options[name].get(cell.casefold(), cell)
+            marks[("answers", name)] = (line, column)
+        elif name in INPUTS:
+            series = INPUTS[name].series and "," in cell  # quarters, split by commas
+            data["metrics"][name] = [v.strip() for v in cell.split(",")] if series else cell
+            marks[("metrics", name)] = (line, column)
+        else:
+            data[name] = cell
+            marks[(name,)] = (line, column)
+    try:
+        return Row(line, answers_from(Located(data, str(path), marks), bank))
+    except InputError as exc:
+        return Row(line, None, exc)

@@ -1,0 +1,393 @@
+"""Sessions in SQLite: every answer and metric committed the moment it is given.
+
+WAL mode lets two processes use one store at once; the schema version lives in
+`PRAGMA user_version` and older stores are migrated forward when opened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.metrics import INPUTS, Metrics
+from quicktest.domain.response import Response, split_stale
+from quicktest.domain.units import plain
+from quicktest.sources.locations import default_store_path
+
+IN_PROGRESS, DONE = "in progress", "done"
+WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
+
+# Each step takes the store from version N to N + 1; never edit a step once released.
+MIGRATIONS = (
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        client TEXT, respondent TEXT, date TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'in progress',
+        bank_id TEXT NOT NULL, bank_version TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE answers (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL, option_id TEXT NOT NULL, answered_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, question_id)
+    );
+    CREATE TABLE metrics (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (session_id, name)
+    );
+    """,
+    """
+    ALTER TABLE sessions ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_by_client ON sessions (client);
+    """,
+    # the exact bank a session was answered with (a hash of its files); '' when not known
+    """
+    ALTER TABLE sessions ADD COLUMN bank_digest TEXT NOT NULL DEFAULT '';
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class Session:
+    id: str
+    client: str | None
+    respondent: str | None
+    date: str
+    state: str
+    bank_id: str
+    bank_version: str
+    position: int = 0  # the question to show on resume
+    bank_digest: str = ""
+    answers: dict[str, str] = field(default_factory=dict)  # as given, stale ones included
+    metrics: dict[str, float | tuple[float, ...]] = field(default_factory=dict)
+
+    def response(self, bank: Bank) -> Response:
+        """The session read against `bank`: answers it no longer has are set apart as stale."""
+        valid, stale = split_stale(bank, self.answers)
+        return Response(
+            valid, Metrics(dict(self.metrics)), self.client, self.respondent, self.date, stale
+        )
+
+    def bank_record(self) -> dict[str, str]:
+        """Which bank the answers were given with, as an exported file records it."""
+        return {"id": self.bank_id, "version": self.bank_version, "digest": self.bank_digest}
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "respondent": self.respondent,
+            "date": self.date,
+            "state": self.state,
+            "answered": len(self.answers),
+        }
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A session store in one SQLite file."""
+
+    def __init__(self, path: Path | None = None, lock_wait: float = 10.0) -> None:
+        """Open (or create) the store; a write waits up to `lock_wait` seconds for another
+        process's lock (the app waits briefly and says "not saved" rather than freeze)."""
+        self.path = path or default_store_path()
+        # A store on a read-only disk (or in a folder we may not write to) opens for reading:
+        # its sessions can still be listed, shown, exported and reported; writes are refused.
+        writable = os.access(self.path.parent, os.W_OK)
+        self.read_only = self.path.is_file() and not writable
+        if self.path.parent.is_dir() and not self.path.exists() and not writable:
+            raise InputError(
+                f"cannot create the session store: its folder is on a read-only disk or "
+                f"you cannot write to it ({WRITABLE_PLACE})",
+                str(self.path),
+            )
+        try:
+            if self.read_only:
+                self.db = self._open_read_only()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=lock_wait, isolation_level=None)
+                self.db.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(
+                f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
+            ) from None
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open without the WAL's shared-memory file, which a read-only folder cannot hold.
+
+        That skips the write-ahead log, so a log still holding sessions (left by a process that
+        was killed) must be merged first, on a writable disk.
+        """
+        log = self.path.with_name(self.path.name + "-wal")
+        if log.is_file() and log.stat().st_size:
+            raise sqlite3.OperationalError(
+                f"it is read-only and {log.name} holds sessions not yet merged into it; copy "
+                "both files to a writable folder and open them there once"
+            )
+        return sqlite3.connect(f"{self.path.as_uri()}?immutable=1", uri=True, isolation_level=None)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed on leaving: a killed process loses nothing before it."""
+        if self.read_only:
+            raise InputError(
+                f"cannot write to the session store: it is on a read-only disk or in a folder "
+                f"you cannot write to; its sessions can be read, not changed ({WRITABLE_PLACE})",
+                str(self.path),
+            )
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise InputError(f"cannot write to the session store: {exc}", str(self.path)) from None
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"store schema version {version} is newer than this quicktest knows "
+                f"({SCHEMA_VERSION}); upgrade quicktest"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            with self._write() as db:
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        bank: Bank,
+        client: str | None = None,
+        respondent: str | None = None,
+        date: str | None = None,
+    ) -> Session:
+        return self.add(
+            Response(client=client or None, respondent=respondent or None, date=date),
+            bank,
+            IN_PROGRESS,
+        )
+
+    def resolve(self, session_id: str) -> str:
+        """A full session id from an id or a unique prefix; unknown ids get a hint."""
+        ids = [row[0] for row in self.db.execute("SELECT id FROM sessions")]
+        if session_id in ids:
+            return session_id
+        matches = [i for i in ids if i.startswith(session_id)] if session_id else []
+        if len(matches) == 1:
+            return matches[0]
+        hint = did_you_mean(session_id, ids) or (
+            "see quicktest sessions list" if ids else "the store has no sessions yet"
+        )
+        raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
+
+    def get(self, session_id: str) -> Session:
+        (session,) = self._load("id = ?", [self.resolve(session_id)])
+        return session
+
+    def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
+        """Sessions, the latest first: by date, then by last change, then by creation."""
+        where, params = ["1=1"], []
+        if client:
+            where.append("lower(client) = lower(?)")
+            params.append(client)
+        if state:
+            where.append("state = ?")
+            params.append(state)
+        return self._load(" AND ".join(where), params)
+
+    def _load(self, where: str, params: list[str]) -> list[Session]:
+        """The sessions matching `where`, with their answers and metrics, in three queries."""
+        chosen = f"SELECT id FROM sessions WHERE {where}"
+        sessions = {
+            row[0]: Session(*row)
+            for row in self.db.execute(
+                "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
+                "bank_digest "
+                f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
+                params,
+            )
+        }
+        for session_id, question_id, option_id in self.db.execute(
+            "SELECT session_id, question_id, option_id FROM answers "
+            f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
+            params,
+        ):
+            sessions[session_id].answers[question_id] = option_id
+        for session_id, name, value in self.db.execute(
+            f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
+        ):
+            loaded = json.loads(value)
+            sessions[session_id].metrics[name] = (
+                tuple(loaded) if isinstance(loaded, list) else loaded
+            )
+        return list(sessions.values())
+
+    def respondents(self, client: str, first: str | None = None) -> list[Session]:
+        """The client's latest session of each respondent, newest first; with `first`, that
+        session comes first and stands for its respondent, however old it is.
+
+        A respondent who took the test again each quarter counts once, with the latest
+        answers; sessions without a respondent name each count as their own respondent.
+        """
+        sessions = self.list(client=client)
+        sessions.sort(key=lambda s: s.id != first)  # stable: otherwise newest first
+        latest: dict[str, Session] = {}
+        for session in sessions:
+            latest.setdefault((session.respondent or "").strip().lower() or session.id, session)
+        return list(latest.values())
+
+    def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
+        db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
+
+    def set_details(self, session_id: str, client: str | None, respondent: str | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET client = ?, respondent = ? WHERE id = ?",
+                (client or None, respondent or None, session_id),
+            )
+            self._touch(db, session_id)
+
+    def set_answer(
+        self, session_id: str, question_id: str, option_id: str | None, position: int | None = None
+    ) -> None:
+        with self._write() as db:
+            if option_id is None:
+                db.execute(
+                    "DELETE FROM answers WHERE session_id = ? AND question_id = ?",
+                    (session_id, question_id),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO answers VALUES (?,?,?,?) ON CONFLICT (session_id, "
+                    "question_id) DO UPDATE SET option_id = excluded.option_id, "
+                    "answered_at = excluded.answered_at",
+                    (session_id, question_id, option_id, _now()),
+                )
+            if position is not None:
+                db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
+            self._touch(db, session_id)
+
+    def set_position(self, session_id: str, position: int) -> None:
+        with self._write() as db:
+            db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
+
+    def set_metric(
+        self, session_id: str, name: str, value: float | tuple[float, ...] | None
+    ) -> None:
+        if name not in INPUTS:
+            raise InputError("unknown metric", field=name, hint=did_you_mean(name, INPUTS))
+        with self._write() as db:
+            if value is None:
+                db.execute(
+                    "DELETE FROM metrics WHERE session_id = ? AND name = ?", (session_id, name)
+                )
+            else:
+                stored = json.dumps(plain(value))
+                db.execute(
+                    "INSERT INTO metrics VALUES (?,?,?) ON CONFLICT (session_id, name) "
+                    "DO UPDATE SET value = excluded.value",
+                    (session_id, name, stored),
+                )
+            self._touch(db, session_id)
+
+    def set_state(self, session_id: str, state: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
+            self._touch(db, session_id)
+
+    def delete(self, session_id: str) -> str:
+        session_id = self.resolve(session_id)
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return session_id
+
+    @staticmethod
+    def new_session(response: Response, bank: Bank, state: str = DONE) -> Session:
+        """A session not yet written: its id is made here, so an app can go on at once and
+        write it in the background (`insert`)."""
+        return Session(
+            secrets.token_hex(4),
+            response.client,
+            response.respondent,
+            response.date or datetime.date.today().isoformat(),
+            state,
+            bank.id,
+            bank.version,
+            bank_digest=bank.digest,
+            answers=response.given_answers,
+            metrics=dict(response.metrics.given),
+        )
+
+    def add(self, response: Response, bank: Bank, state: str = DONE) -> Session:
+        """A new session holding a response (stale answers kept), in one transaction."""
+        session = self.new_session(response, bank, state)
+        self.insert(session)
+        return session
+
+    def insert(self, session: Session) -> None:
+        """Write a new session with its answers and metrics, in one transaction."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
+                "bank_version, bank_digest, position, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    session.id,
+                    session.client,
+                    session.respondent,
+                    session.date,
+                    session.state,
+                    session.bank_id,
+                    session.bank_version,
+                    session.bank_digest,
+                    session.position,
+                    _now(),
+                    _now(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO answers VALUES (?,?,?,?)",
+                [(session.id, q, o, _now()) for q, o in session.answers.items()],
+            )
+            db.executemany(
+                "INSERT INTO metrics VALUES (?,?,?)",
+                [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
+            )
