@@ -17,6 +17,8 @@ OUT = ROOT / "benchmarks" / "out" / "results.json"
 
 
 def seconds(value: float) -> str:
+    if value < 0.001:
+        return f"{value * 1e6:,.1f} us"
     return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
 
 

@@ -115,7 +115,9 @@ class _Rule(NamedTuple):
     rule: MetricRule
     holds: Predicate
     ref: str  # the metric the evidence names: the first leaf's
-    seen: tuple[str, ...]  # the metrics a "not held" line reports, each once
+    seen: tuple[tuple[str, str], ...]  # (name, label) a "not held" line reports, each once
+    leaves: tuple[str, ...]  # every leaf's metric, in order: what it lacks when none is known
+    needs: frozenset[str]
 
 
 class Tables(NamedTuple):
@@ -159,7 +161,9 @@ def compile_bank(bank: Bank) -> Tables:
                 rule,
                 compile_condition(rule.when),
                 leaf_metrics(rule.when)[0],
-                tuple(dict.fromkeys(leaf_metrics(rule.when))),
+                tuple((n, ALL[n].label) for n in dict.fromkeys(leaf_metrics(rule.when))),
+                tuple(leaf_metrics(rule.when)),
+                frozenset(leaf_metrics(rule.when)),
             )
             for rule in pattern.metric_rules
         )
@@ -214,11 +218,17 @@ def metric_warnings(bank: Bank, metrics: Metrics) -> list[str]:
     ]
 
 
-def _checked(names: tuple[str, ...], metrics: Metrics) -> str:
+def _checked(seen: tuple[tuple[str, str], ...], metrics: Metrics) -> str:
     """A rule that did not hold, in words: what it looked for and what it saw."""
-    seen = ", ".join(f"{ALL[n].label} {metrics.display(n)}" for n in names)
-    return f"Checked and not found: {seen}."
+    display = metrics.display
+    return (
+        "Checked and not found: "
+        + ", ".join([f"{label} {display(name)}" for name, label in seen])
+        + "."
+    )
 
+
+_new = tuple.__new__  # builds an Evidence from its fields at C speed: the hot loop's many
 
 # A metric not given reads the same in every read: made once.
 _NOT_PROVIDED = {
@@ -240,7 +250,10 @@ def _finish(
     """A pattern's read: its answers' points (summed already), then its metric rules."""
     current = metrics.current
     missing: list[str] = []
-    for rule, holds, ref, seen in rules if current else ():  # no metric: every rule unknown
+    for rule, holds, ref, seen, leaves, needs in rules if current else ():
+        if needs.isdisjoint(current):  # none of its metrics known: unknown, each leaf missing
+            missing += leaves
+            continue
         mark = len(missing)
         held = holds(current, bands, missing)
         if held is None:
@@ -251,14 +264,19 @@ def _finish(
             possible += points_if_held
         if held:
             points += points_if_held
-            evidence.append(Evidence("metric", ref, fill(rule.says, metrics), points_if_held))
+            item = ("metric", ref, fill(rule.says, metrics), points_if_held, "held")
         else:
-            evidence.append(Evidence("metric", ref, _checked(seen, metrics), 0.0, "not held"))
+            item = ("metric", ref, _checked(seen, metrics), 0.0, "not held")
+        evidence.append(_new(Evidence, item))
     if metrics and missing:
         evidence.extend(_NOT_PROVIDED[name] for name in dict.fromkeys(missing))
-    floor = bank.evidence_floor
-    score = round(min(1.0, max(0.0, points / max(possible, floor))), 3) if possible else 0.0
-    return PatternRead(pattern, score, bank.level_of(score), points, possible, tuple(evidence))
+    if possible:
+        floor = bank.evidence_floor
+        score = round(min(1.0, max(0.0, points / (possible if possible > floor else floor))), 3)
+    else:
+        score = 0.0
+    level = bank.level_of(score)
+    return _new(PatternRead, (pattern, score, level, points, possible, tuple(evidence)))
 
 
 def score(bank: Bank, given: Response) -> Read:
