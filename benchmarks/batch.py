@@ -36,9 +36,7 @@ def main() -> list[dict]:
             for n, (answers, metrics) in enumerate(rows):
                 writer.writerow([f"client {n}", *answers.values(), metrics["nrr"], metrics["grr"]])
         whole = median_seconds(
-            process(
-                [QUICKTEST, "batch", str(path), "-o", str(Path(folder) / "out")]
-            ),
+            process([QUICKTEST, "batch", str(path), "-o", str(Path(folder) / "out")]),
             3,
         )
 

@@ -44,6 +44,7 @@ def main() -> list[dict]:
     ours = min(reads() for _ in range(5))  # the best pass: the least disturbed by the machine
 
     patterns = [p.id for p in bank.patterns]
+
     def by_hand() -> float:
         start = time.perf_counter()
         for response in batch:

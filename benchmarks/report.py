@@ -56,9 +56,7 @@ def main() -> list[dict]:
         batch = [examples[i % len(examples)] for i in range(20)]
         start = time.perf_counter()
         for n, example in enumerate(batch):
-            process(
-                [QUICKTEST, "report", str(example), "-o", str(out / f"p{n}.pdf")]
-            )()
+            process([QUICKTEST, "report", str(example), "-o", str(out / f"p{n}.pdf")])()
         separate = (time.perf_counter() - start) / len(batch)
 
         from quicktest.domain.engine import score

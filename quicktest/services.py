@@ -33,13 +33,20 @@ class Workspace:
     ) -> None:
         """A workspace of a bank folder and a store path, or of a bank and store already
         open (the app's); what is given open is not closed here."""
-        from quicktest.sources.locations import default_store_path
-
         self.questions = questions
-        self.db_path = str(store.path) if store else db or default_store_path()
+        self._db = str(store.path) if store else db
         self._bank = bank
         self._store = store
         self._owns_store = store is None
+
+    @property
+    def db_path(self) -> str:
+        """--db, else $QUICKTEST_DB, else the user data folder (looked up only when needed)."""
+        if self._db is None:
+            from quicktest.sources.locations import default_store_path
+
+            self._db = default_store_path()
+        return self._db
 
     @property
     def bank(self) -> Bank:

@@ -4,6 +4,7 @@ and never needed (a read-only cache folder just means no cache)."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -112,3 +113,17 @@ def test_an_empty_cache_setting_turns_the_cache_off(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     load_bank(QUESTIONS)
     assert not (tmp_path / "xdg").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-cache-test"])
+def test_the_cache_folder_is_platformdirs_answer(monkeypatch, xdg):
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    from quicktest.sources.locations import user_cache_dir
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert user_cache_dir() == platform_cache_dir("quicktest", appauthor=False)

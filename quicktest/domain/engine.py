@@ -27,13 +27,7 @@ class Evidence(NamedTuple):
     status: str = "held"  # "held", "not held" or "unknown"
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "ref": self.ref,
-            "text": self.text,
-            "points": self.points,
-            "status": self.status,
-        }
+        return dict(zip(self._fields, self, strict=True))
 
 
 class PatternRead(NamedTuple):

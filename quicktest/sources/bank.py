@@ -103,9 +103,9 @@ def load_bank(folder: str | os.PathLike[str], use_cache: bool = True) -> Bank:
 def _cache_file(digest: str) -> str | None:
     root = os.environ.get("QUICKTEST_CACHE")
     if root is None:
-        from platformdirs import user_cache_dir
+        from quicktest.sources.locations import user_cache_dir
 
-        root = user_cache_dir("quicktest", appauthor=False)
+        root = user_cache_dir()
     if not root:  # QUICKTEST_CACHE="" turns the cache off
         return None
     key = sha256(f"{digest}\0{__version__}\0{CACHE_FORMAT}".encode()).hexdigest()

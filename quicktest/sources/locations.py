@@ -6,6 +6,7 @@ Plain `os.path` strings: `pathlib` costs start-up time that `quicktest score` ca
 from __future__ import annotations
 
 import os
+import sys
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,6 +24,19 @@ def questions_dir(override: str | None = None) -> str:
 
 def templates_dir() -> str:
     return os.path.join(_shipped("reports"), "templates")
+
+
+def user_cache_dir() -> str:
+    """quicktest's folder in the user cache: platformdirs' answer. On Linux its rule
+    ($XDG_CACHE_HOME, else ~/.cache) is applied here directly, because importing platformdirs
+    there costs 30 ms of every start-up (it brings tempfile and random with it); a test holds
+    the two to the same answer."""
+    if sys.platform == "linux":
+        root = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return os.path.join(root, "quicktest")
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    return platform_cache_dir("quicktest", appauthor=False)
 
 
 def default_store_path() -> str:
