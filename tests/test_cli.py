@@ -124,3 +124,16 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "quicktest", "--version"], capture_output=True, text=True, cwd=ROOT
     )
     assert proc.returncode == 0 and proc.stdout.startswith("quicktest ")
+
+
+def test_serve_without_its_extra_says_what_to_install():
+    code = (
+        "import sys; sys.modules['textual_serve'] = None  # as if the extra were missing\n"
+        "from quicktest.faces.cli.main import main; sys.exit(main(['serve']))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "quicktest: quicktest serve needs its web extra, which is not installed: "
+        "pip install 'quicktest[serve]' (or run .ci/setup)\n"
+    )

@@ -157,6 +157,9 @@ async def test_a_write_that_fails_mid_session_loses_nothing_and_says_so(bank, tm
         assert note.message.startswith("cannot write to the session store: database is locked.")
         assert app.sub_title.endswith("NOT SAVED")
         await pilot.press("3")  # queued behind the failed write
+        await pilot.press("ctrl+q")  # not yet: it warns first
+        assert app.is_running
+        assert [n.title for n in app._notifications].count("Not saved") == 2
         other.execute("ROLLBACK")
         other.close()
         app.saver.retry()

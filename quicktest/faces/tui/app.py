@@ -50,6 +50,7 @@ class QuickTestApp(App[None]):
         self.resume_id = resume
         self.session: Session | None = None
         self.save_state = "saved"
+        self.quit_warned = False
         self.saver = Saver(store.path, self._report_save)
 
     # --- start and end ----------------------------------------------------------------------
@@ -67,6 +68,21 @@ class QuickTestApp(App[None]):
 
     def on_unmount(self) -> None:
         self.saver.close()
+
+    async def action_quit(self) -> None:
+        """Quit; while answers wait to be saved, the first Ctrl+Q says so and tries again."""
+        if self.saver.pending and not self.quit_warned:
+            self.quit_warned = True
+            self.saver.retry()
+            self.notify(
+                "Some answers are not saved yet (the store cannot be written). Press Ctrl+Q "
+                "again to quit anyway and lose them, or wait for 'all saved'.",
+                title="Not saved",
+                severity="warning",
+                timeout=20,
+            )
+            return
+        self.exit()
 
     def on_resize(self, event: events.Resize) -> None:
         """Cover the app with a note while the terminal is too small; lift it once it fits."""

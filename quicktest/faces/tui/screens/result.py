@@ -122,4 +122,4 @@ class ResultScreen(Screen[None]):
         self.post_message(Navigate("start"))
 
     async def action_quit(self) -> None:
-        self.app.exit()
+        await self.app.run_action("quit")  # the app's quit: it warns while answers wait
