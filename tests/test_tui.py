@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from quicktest.sources.store import Store
 from .conftest import text_of
 
 SIZE = (80, 24)
+FIXED_DAY = datetime.date(2031, 5, 6)
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +31,7 @@ def no_blinking_cursor(monkeypatch):
 
 @pytest.fixture
 def store(tmp_path):
-    store = Store(tmp_path / "sessions.db")
+    store = Store(tmp_path / "sessions.db", today=lambda: FIXED_DAY)
     yield store
     store.close()
 
@@ -179,10 +181,12 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
         assert text(first, "#progress-label") == "Question 5 of 7"
     # a new process would open the same file: so does a new Store
     again = Store(tmp_path / "sessions.db")
+    (session,) = again.list()
+    assert session.date == "2031-05-06"  # the store's injected day, whatever today is
     second = QuickTestApp(bank, again)
     async with second.run_test(size=SIZE) as pilot:
         listing = second.screen.query_one("#unfinished", OptionList)
-        assert "Acme · 2026" in str(listing.get_option_at_index(0).prompt)
+        assert f"Acme · {session.date} ·" in str(listing.get_option_at_index(0).prompt)
         assert "4 of 7 answered" in str(listing.get_option_at_index(0).prompt)
         listing.focus()
         await pilot.press("enter")

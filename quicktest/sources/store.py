@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,10 +102,17 @@ def _now() -> str:
 class Store:
     """A session store in one SQLite file."""
 
-    def __init__(self, path: Path | None = None, lock_wait: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        lock_wait: float = 10.0,
+        today: Callable[[], datetime.date] = datetime.date.today,
+    ) -> None:
         """Open (or create) the store; a write waits up to `lock_wait` seconds for another
-        process's lock (the app waits briefly and says "not saved" rather than freeze)."""
-        self.path = path or default_store_path()
+        process's lock (the app waits briefly and says "not saved" rather than freeze).
+        `today` dates a session given no date (tests hand in a fixed day)."""
+        self.today = today
+        self.path = path or Path(default_store_path())
         # A store on a read-only disk (or in a folder we may not write to) opens for reading:
         # its sessions can still be listed, shown, exported and reported; writes are refused.
         writable = os.access(self.path.parent, os.W_OK)
@@ -339,15 +346,14 @@ class Store:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return session_id
 
-    @staticmethod
-    def new_session(response: Response, bank: Bank, state: str = DONE) -> Session:
+    def new_session(self, response: Response, bank: Bank, state: str = DONE) -> Session:
         """A session not yet written: its id is made here, so an app can go on at once and
         write it in the background (`insert`)."""
         return Session(
             secrets.token_hex(4),
             response.client,
             response.respondent,
-            response.date or datetime.date.today().isoformat(),
+            response.date or self.today().isoformat(),
             state,
             bank.id,
             bank.version,

@@ -114,7 +114,7 @@ class QuickTestApp(App[None]):
 
     @on(messages.StartRequested)
     def start(self, message: messages.StartRequested) -> None:
-        session = Store.new_session(
+        session = self.store.new_session(
             Response(client=message.client or None, respondent=message.respondent or None),
             self.bank,
             IN_PROGRESS,
