@@ -67,6 +67,23 @@ class Workspace:
             self._store = Store(Path(self.db_path))
         return self._store
 
+    def kept_files(self, *inputs: str | None) -> list[str]:
+        """Files a command must never write over: its inputs, the bank's files and the
+        session store with its journal files."""
+        from quicktest.sources.bank import FILES
+        from quicktest.sources.locations import questions_dir
+
+        store = self.db_path
+        bank = [os.path.join(questions_dir(self.questions), name) for name in FILES]
+        return [
+            *(i for i in inputs if i),
+            *bank,
+            store,
+            f"{store}-wal",
+            f"{store}-shm",
+            f"{store}-journal",
+        ]
+
     def close(self) -> None:
         """Close the store (closing merges the write-ahead log into the file)."""
         if self._store is not None and self._owns_store:

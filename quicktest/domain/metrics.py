@@ -73,10 +73,10 @@ INPUTS: dict[str, MetricSpec] = {
             series=True,
         ),
         MetricSpec(
-            "arr", "ARR", "currency", 0, math.inf, "annual recurring revenue", low_open=True
+            "arr", "ARR", "currency", 0, 1e15, "annual recurring revenue", low_open=True
         ),
         MetricSpec(
-            "employees", "Employees", "count", 0, math.inf, "full-time equivalents", low_open=True
+            "employees", "Employees", "count", 0.1, 1e8, "full-time equivalents"
         ),
         MetricSpec("arr_growth", "ARR growth", "percent", -1, 10, "year over year"),
         MetricSpec("headcount_growth", "Headcount growth", "percent", -1, 10, "year over year"),
@@ -85,7 +85,7 @@ INPUTS: dict[str, MetricSpec] = {
             "Average contract value",
             "currency",
             0,
-            math.inf,
+            1e12,
             "picks the benchmark band",
             low_open=True,
         ),

@@ -14,11 +14,70 @@ if TYPE_CHECKING:
 Value = float | tuple[float, ...]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# 1,234,567 / 1.234.567 / 1 234 567: one separator kind, groups of three
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([.,  \u202f'])\d{3}(?:\1\d{3})*$")
 _SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
+_SPACES = str.maketrans("", "", " \u00a0\u202f\t")
 
 
-def _number(text: str) -> float | None:
-    return float(text) if _NUMBER.match(text) else None
+class Unclear(ValueError):
+    """A number whose meaning is not certain (1,234: a thousand, or one and a bit?)."""
+
+
+def read_number(text: str, amount: bool = False) -> float | None:
+    """A number as people write it, in either convention, or None when it is not one.
+
+    A decimal comma is read where the meaning is certain (0,85; 112,5; 1.234,56; 2,4) and a
+    thousands separator likewise (1,234,567; 1.234.567; 1,234.56). One separator followed
+    by exactly three digits (1,234, or 1.234 in an amount) could be either: Unclear is
+    raised rather than guessing. YAML and spreadsheet forms that are not plain numbers
+    (0755, 1_000, 2:45, .inf) are not numbers here.
+    """
+    text = text.strip()
+    if "_" in text or ":" in text:
+        return None
+    digits = text.translate(_SPACES) if _GROUPED.match(text) is None else text
+    commas, dots = digits.count(","), digits.count(".")
+    sign = digits[:1] if digits[:1] in "+-" else ""
+    body = digits[len(sign) :]
+    if commas and dots:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        whole, _, fraction = body.rpartition(decimal)
+        if decimal in whole or not fraction.isdigit():
+            return None
+        if not whole.isdigit():
+            if not _GROUPED.match(whole):
+                return None
+            whole = whole.replace("," if decimal == "." else ".", "")
+        body = whole + "." + fraction
+    elif commas or dots:
+        mark = "," if commas else "."
+        count = commas or dots
+        whole, _, fraction = body.partition(mark)
+        if count > 1:
+            if not _GROUPED.match(body):
+                return None
+            body = body.replace(mark, "")
+        elif len(fraction) == 3 and whole not in ("", "0") and whole.isdigit() and (
+            mark == "," or amount
+        ):
+            raise Unclear(
+                f"{text} could be {whole}{fraction} or {whole}.{fraction}: write it "
+                f"without a thousands separator ({whole}{fraction}) or with a decimal "
+                f"point ({whole}.{fraction})"
+            )
+        else:
+            body = body.replace(",", ".")
+    elif _GROUPED.match(body):  # 1 234 567, grouped by spaces
+        body = body.translate(_SPACES).replace("'", "")
+    whole = body.split(".")[0].split("e")[0].split("E")[0]
+    if len(whole) > 1 and whole.startswith("0"):
+        return None  # 0755: an octal in YAML 1.1, a typo elsewhere; never a guess
+    return float(sign + body) if _NUMBER.match(body) else None
+
+
+def _number(text: str, amount: bool = False) -> float | None:
+    return read_number(text, amount)
 
 
 def parse_value(spec: MetricSpec, raw: object) -> float:
@@ -31,27 +90,31 @@ def parse_value(spec: MetricSpec, raw: object) -> float:
     expected = _EXPECTED[spec.unit]
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise InputError(f"expected {expected}, got {raw!r}", field=spec.name)
-    text = str(raw).strip().replace(",", "").replace("_", "").replace(" ", "")
+    text = str(raw).strip()
     value: float | None
-    if spec.unit == "percent":
-        if text.endswith("%"):
-            value = _number(text[:-1])
-            value = None if value is None else value / 100
+    try:
+        if spec.unit == "percent":
+            if text.endswith("%"):
+                value = _number(text[:-1])
+                value = None if value is None else value / 100
+            else:
+                value = _number(text)
+                if value is not None and abs(value) > 1:
+                    whole = isinstance(raw, int) or not any(m in text for m in ".,")
+                    if abs(value) > spec.high:
+                        value /= 100
+                    elif whole:
+                        raise InputError(
+                            f"{raw} is ambiguous: write {raw}% or as a fraction",
+                            field=spec.name,
+                        )
         else:
-            value = _number(text)
-            if value is not None and abs(value) > 1:
-                whole = isinstance(raw, int) or "." not in text
-                if abs(value) > spec.high:
-                    value /= 100
-                elif whole:
-                    raise InputError(
-                        f"{raw} is ambiguous: write {raw}% or as a fraction", field=spec.name
-                    )
-    else:
-        text = text.lstrip("$€£")
-        scale = _SCALE.get(text[-1:].lower(), 1) if spec.unit == "currency" else 1
-        value = _number(text[:-1] if scale != 1 else text)
-        value = None if value is None else value * scale
+            text = text.lstrip("$€£").strip()
+            scale = _SCALE.get(text[-1:].lower(), 1) if spec.unit == "currency" else 1
+            value = _number(text[:-1] if scale != 1 else text, amount=spec.unit == "currency")
+            value = None if value is None else value * scale
+    except Unclear as exc:
+        raise InputError(str(exc), field=spec.name) from None
     if value is None or not math.isfinite(value):
         raise InputError(f"expected {expected}, got {raw!r}", field=spec.name)
     if value < spec.low or value > spec.high or (spec.low_open and value == spec.low):
@@ -75,7 +138,8 @@ def bounds(spec: MetricSpec) -> str:
     low = format_value(spec, spec.low)
     if spec.high == math.inf:
         return f"more than {low}" if spec.low_open else f"at least {low}"
-    return f"{low} to {format_value(spec, spec.high)}"
+    high = format_value(spec, spec.high)
+    return f"more than {low} and at most {high}" if spec.low_open else f"{low} to {high}"
 
 
 def format_value(spec: MetricSpec, value: float) -> str:
@@ -84,7 +148,11 @@ def format_value(spec: MetricSpec, value: float) -> str:
         return f"{_trim(value * 100)}%"
     if spec.unit == "points":
         return f"{value * 100:+.0f} pts" if round(value * 100) else "±0 pts"
+    if abs(value) > 1e15:  # past any real figure: say its size, not its digits
+        return f"{value:.3g}"
     if spec.unit == "currency":
+        if abs(value) >= 1e9:
+            return f"{_trim(value / 1e9, 2)}B"
         for suffix, scale in (("M", 1e6), ("K", 1e3)):
             if abs(value) >= scale:
                 return f"{_trim(value / scale, 2 if suffix == 'M' else 0)}{suffix}"

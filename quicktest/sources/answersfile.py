@@ -37,6 +37,15 @@ def load_metrics_file(path: str | os.PathLike[str]) -> Metrics:
 
 
 def _metrics(located: Located, raw: Any, where: str) -> Metrics:
+    """Metric values read as typed: `nrr: 0755` is refused, never taken as the octal 493."""
+    if isinstance(raw, Mapping):
+        prefix = (where,) if where else ()
+        raw = {
+            name: [located.as_written((*prefix, name, i), v) for i, v in enumerate(value)]
+            if isinstance(value, list)
+            else located.as_written((*prefix, name), value)
+            for name, value in raw.items()
+        }
     try:
         return parse_metrics(raw, where or "metrics")
     except InputError as exc:
@@ -112,7 +121,9 @@ def answers_from(located: Located, bank: Bank) -> Response:
 
 
 def _text(located: Located, data: Mapping, key: str) -> str | None:
-    value = data.get(key)
+    """A name kept exactly as typed: `client: 0755` stays 0755 and `respondent: 2:45` stays
+    2:45, where YAML 1.1 would read an octal number and a time in seconds."""
+    value = located.as_written((key,), data.get(key))
     if value is None:
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):

@@ -35,3 +35,36 @@ def write_whole(path: str | os.PathLike[str], data: bytes | str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_output(path: str | os.PathLike[str], flag: str, protected: list[str]) -> None:
+    """Refuse, before any work is done, an output path that cannot be written or that names
+    a file this command reads or the session store (`protected`): nothing is ever written
+    over the store or over an input. Raises InputError naming the flag."""
+    target = os.fspath(path)
+    if not target.strip():
+        raise InputError("expected a file name, got an empty path", field=flag)
+    if os.path.isdir(target):
+        raise InputError("is a folder, expected a file name", target, field=flag)
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise InputError(f"the folder {folder} does not exist", target, field=flag)
+    if not os.access(folder, os.W_OK) or (
+        os.path.exists(target) and not os.access(target, os.W_OK)
+    ):
+        raise InputError("cannot be written (no permission)", target, field=flag)
+    for kept in protected:
+        if _same(target, kept):
+            raise InputError(
+                "is a file this command reads or the session store; it is never written "
+                "over: choose another output name",
+                target,
+                field=flag,
+            )

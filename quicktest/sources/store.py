@@ -95,6 +95,11 @@ class Session:
         }
 
 
+def _fold(name: str) -> str:
+    """A name compared as people mean it: any case, any script, spaces folded."""
+    return " ".join(name.split()).casefold()
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -217,13 +222,51 @@ class Store:
         ids = [row[0] for row in self.db.execute("SELECT id FROM sessions")]
         if session_id in ids:
             return session_id
-        matches = [i for i in ids if i.startswith(session_id)] if session_id else []
+        matches = sorted(i for i in ids if i.startswith(session_id)) if session_id else []
         if len(matches) == 1:
             return matches[0]
+        if matches:
+            raise InputError(
+                f"session id {session_id!r} is ambiguous: it starts {len(matches)} sessions "
+                f"({', '.join(matches[:10])}{', …' if len(matches) > 10 else ''})",
+                str(self.path),
+                hint="give more of the id",
+            )
         hint = did_you_mean(session_id, ids) or (
             "see quicktest sessions list" if ids else "the store has no sessions yet"
         )
         raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
+
+    def _client_names(self) -> list[str]:
+        return sorted(
+            row[0] for row in self.db.execute("SELECT DISTINCT client FROM sessions") if row[0]
+        )
+
+    def _spellings(self, name: str) -> list[str]:
+        """Every stored name that is `name` in another case or spacing."""
+        return [n for n in self._client_names() if _fold(n) == _fold(name)]
+
+    def resolve_client(self, name: str) -> str | None:
+        """The client's name as stored: the same name in any case and script (Ärzte,
+        ärzte), else the one name that contains it; None when none does. A part that
+        several names contain is ambiguous and says which."""
+        wanted = _fold(name)
+        names = self._client_names()
+        exact = [n for n in names if _fold(n) == wanted]
+        if exact:
+            return exact[0]
+        partial = [n for n in names if wanted and wanted in _fold(n)]
+        if len({_fold(n) for n in partial}) == 1:
+            return partial[0]
+        if len(partial) > 1:
+            raise InputError(
+                f"client {name!r} is ambiguous: it matches {len(partial)} clients "
+                f"({'; '.join(partial[:10])})",
+                str(self.path),
+                field="--client",
+                hint="give the whole name",
+            )
+        return partial[0] if partial else None
 
     def get(self, session_id: str) -> Session:
         (session,) = self._load("id = ?", [self.resolve(session_id)])
@@ -233,8 +276,11 @@ class Store:
         """Sessions, the latest first: by date, then by last change, then by creation."""
         where, params = ["1=1"], []
         if client:
-            where.append("lower(client) = lower(?)")
-            params.append(client)
+            # case folded in Python, not SQLite's lower(), which knows only ASCII letters:
+            # every spelling of the one client the name resolves to
+            same = self._spellings(self.resolve_client(client) or client)
+            where.append(f"client IN ({','.join('?' * len(same)) or 'NULL'})")
+            params.extend(same)
         if state:
             where.append("state = ?")
             params.append(state)

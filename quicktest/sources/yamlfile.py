@@ -15,10 +15,25 @@ Path_ = tuple[str | int, ...]
 class Located:
     """Data loaded from a file, with the line and column of each value by its path."""
 
-    __slots__ = ("data", "file", "marks")
+    __slots__ = ("data", "file", "marks", "written")
 
-    def __init__(self, data: Any, file: str, marks: dict[Path_, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        data: Any,
+        file: str,
+        marks: dict[Path_, tuple[int, int]],
+        written: dict[Path_, str] | None = None,
+    ) -> None:
         self.data, self.file, self.marks = data, file, marks
+        # each unquoted scalar as it was typed, before YAML 1.1 read it as a number, a
+        # boolean or a time (0755 -> 493, 2:45 -> 165, yes -> True)
+        self.written = written or {}
+
+    def as_written(self, path: Path_, value: Any) -> Any:
+        """A scalar as typed when YAML turned it into something else; else the value."""
+        if isinstance(value, bool | int | float) and path in self.written:
+            return self.written[path]
+        return value
 
     def error(self, path: Path_, message: str, hint: str | None = None) -> InputError:
         """An InputError placed at the deepest known point along `path`."""
@@ -74,6 +89,7 @@ def _collect_marks(
     node: yaml.Node,
     path: Path_,
     marks: dict[Path_, tuple[int, int]],
+    written: dict[Path_, str],
     file: str,
     seen: set[int] | None = None,
 ) -> None:
@@ -94,17 +110,19 @@ def _collect_marks(
     if len(path) > MAX_DEPTH:
         raise InputError(f"nested more than {MAX_DEPTH} levels deep", file, *_mark(node))
     marks[path] = _mark(node)
+    if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None, or "" from libyaml
+        written[path] = node.value
     if isinstance(node, yaml.MappingNode):
         seen.add(id(node))
         for key_node, value_node in node.value:
             child = (*path, key_node.value)
-            _collect_marks(value_node, child, marks, file, seen)
+            _collect_marks(value_node, child, marks, written, file, seen)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 marks[child] = _mark(key_node)  # a nested block is best pointed at by its key
     elif isinstance(node, yaml.SequenceNode):
         seen.add(id(node))
         for index, item in enumerate(node.value):
-            _collect_marks(item, (*path, index), marks, file, seen)
+            _collect_marks(item, (*path, index), marks, written, file, seen)
 
 
 def _check_flow_depth(text: str, file: str) -> None:
@@ -132,8 +150,9 @@ def parse_yaml(text: str, file: str) -> Located:
         if node is None:
             return Located(None, file, {})
         marks: dict[Path_, tuple[int, int]] = {}
-        _collect_marks(node, (), marks, file)
-        return Located(loader.construct_document(node), file, marks)
+        written: dict[Path_, str] = {}
+        _collect_marks(node, (), marks, written, file)
+        return Located(loader.construct_document(node), file, marks, written)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or "not valid YAML"

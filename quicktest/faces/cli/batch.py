@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import score
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
+from quicktest.sources.files import check_output
 from quicktest.sources.responses import read_rows
 
 
-def run_batch(bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt: str) -> int:
-    """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped)."""
+def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
+    """The folder made if need be, and a temporary reads file in it: renamed to reads.jsonl
+    once every row is written, so a batch that stops half way leaves the old file whole."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is a file, expected a folder for the reads", str(out_dir), field="--out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot make the folder: {exc.strerror}", str(out_dir), field="--out"
+        ) from None
+    check_output(out_dir / "reads.jsonl", "--out", kept)
+    fd, temporary = tempfile.mkstemp(dir=out_dir, prefix=".reads-", suffix=".part")
+    return os.fdopen(fd, "w", encoding="utf-8"), Path(temporary)
+
+
+def run_batch(
+    bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt: str, kept: list[str]
+) -> int:
+    """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped).
+
+    `kept` are files never to write over (the responses, the store)."""
     if pdf and out_dir is None:
         raise InputError("--pdf needs -o OUT_DIR to write the reports into", field="--pdf")
     if out_dir:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    sink = (out_dir / "reads.jsonl").open("w", encoding="utf-8") if out_dir else sys.stdout
+        sink, partial = _open_out(out_dir, [str(responses), *kept])
+    else:
+        sink, partial = sys.stdout, None
     summary_stream = sys.stdout if out_dir else sys.stderr
     dominant: Counter[str] = Counter()
     errors: list[str] = []
@@ -54,10 +79,16 @@ def run_batch(bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt:
             dominant[read.dominant.pattern.id if read.dominant else "none"] += 1
             if render:
                 render(bank, read, out_dir / f"line-{row.line}.pdf")
+    except BaseException:
+        if partial:
+            sink.close()
+            partial.unlink()
+        raise
     finally:
         progress(None)
-        if out_dir:
-            sink.close()
+    if partial and out_dir:
+        sink.close()
+        partial.replace(out_dir / "reads.jsonl")
     scored = sum(dominant.values())
     summary = {
         "rows": scored + len(errors),

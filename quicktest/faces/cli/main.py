@@ -36,7 +36,8 @@ def _store(args: argparse.Namespace):
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    # allow_nan=False: strict JSON (RFC 8259) or a fault of ours, never NaN in a script's input
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
     sys.stdout.write("\n")
 
 
@@ -91,7 +92,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from quicktest.domain.engine import score
+    from quicktest.sources.files import check_output
 
+    kept = _workspace(args).kept_files(args.answers, args.metrics, args.revenue)
+    check_output(args.output, "--output", kept)
+    if args.html:
+        check_output(args.html, "--html", [*kept, args.output])
     bank = _bank(args)
     given, session = _given(args)
     read = score(bank, given)
@@ -185,6 +191,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             print(f"Session {session.id} ({session.state}, bank {session.bank_version})")
             render(bank, read, Out())
     elif action == "export":
+        from quicktest.sources.files import check_output
+
+        check_output(args.output, "--output", _workspace(args).kept_files())
         session = store.get(args.id)
         write_answers(session.response(_bank(args)), Path(args.output), session.bank_record())
         print(args.output)
@@ -239,7 +248,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else None,
         args.pdf,
         args.format,
+        _workspace(args).kept_files(),
     )
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse a port out of range, or one another program holds, with one clear line."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise InputError(f"expected a port from 1 to 65535, got {port}", field="--port")
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except socket.gaierror as exc:
+        raise InputError(f"unknown host {host!r}: {exc.strerror}", field="--host") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", field="--port"
+        ) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -254,6 +282,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "pip install 'quicktest[serve]' (or run .ci/setup)"
         ) from None
 
+    # What would break every browser tab is refused here, once, before anything starts.
+    workspace = _workspace(args)
+    workspace.bank  # noqa: B018 - a bank that does not load
+    workspace.store  # noqa: B018 - a store that is not a session store
+    _check_listen(args.host, args.port)
     command = [sys.executable, "-m", "quicktest", "run"]
     for flag, value in (("--questions", args.questions), ("--db", args.db)):
         if value:
