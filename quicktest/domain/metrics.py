@@ -72,12 +72,8 @@ INPUTS: dict[str, MetricSpec] = {
             "trailing NRR at each quarter end, oldest first",
             series=True,
         ),
-        MetricSpec(
-            "arr", "ARR", "currency", 0, 1e15, "annual recurring revenue", low_open=True
-        ),
-        MetricSpec(
-            "employees", "Employees", "count", 0.1, 1e8, "full-time equivalents"
-        ),
+        MetricSpec("arr", "ARR", "currency", 0, 1e15, "annual recurring revenue", low_open=True),
+        MetricSpec("employees", "Employees", "count", 0.1, 1e8, "full-time equivalents"),
         MetricSpec("arr_growth", "ARR growth", "percent", -1, 10, "year over year"),
         MetricSpec("headcount_growth", "Headcount growth", "percent", -1, 10, "year over year"),
         MetricSpec(

@@ -58,8 +58,11 @@ def read_number(text: str, amount: bool = False) -> float | None:
             if not _GROUPED.match(body):
                 return None
             body = body.replace(mark, "")
-        elif len(fraction) == 3 and whole not in ("", "0") and whole.isdigit() and (
-            mark == "," or amount
+        elif (
+            len(fraction) == 3
+            and whole not in ("", "0")
+            and whole.isdigit()
+            and (mark == "," or amount)
         ):
             raise Unclear(
                 f"{text} could be {whole}{fraction} or {whole}.{fraction}: write it "

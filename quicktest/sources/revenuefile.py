@@ -20,11 +20,38 @@ from quicktest.domain.retention import (
     period_index,
     wide_read,
 )
+from quicktest.domain.units import Unclear, read_number
 
 WIDE_COLUMNS = (("start", "end"), ("start_mrr", "end_mrr"), ("start_arr", "end_arr"))
 LONG_COLUMNS = ("account", "period", "revenue")
-_MONEY_NOISE = str.maketrans("", "", "$€£, _")
-_INF = float("inf")
+_CURRENCY = "$€£¥"
+MAX_AMOUNT = 1e15  # past any company's revenue: a figure this large is a typo or an overflow
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(path: Path) -> str:
+    """The file's separator, from its header line: comma, semicolon (as spreadsheets in
+    decimal-comma countries write) or tab, whichever the header uses most."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(64 * 1024)
+    except OSError:
+        return ","
+    counts = {d: first.count(d.encode()) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _bad_byte_line(path: Path) -> tuple[int, int]:
+    """Where the first byte that is not UTF-8 stands: its line, and its offset in the file
+    (a decoder working ahead in blocks cannot say which line it was on)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        return data.count(b"\n", 0, start) + 1, start
+    return 1, 0
 
 
 class _Rows:
@@ -39,16 +66,39 @@ class _Rows:
             raise InputError("no such file", self.name) from None
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror}", self.name) from None
-        self.reader = csv.reader(self.handle)
+        self.delimiter = _delimiter(path)
+        self.reader = csv.reader(self.handle, delimiter=self.delimiter)
         try:
             header = next(self.reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             self.close()
             raise InputError(f"not a readable CSV file: {exc}", self.name, 1) from None
+        except UnicodeDecodeError:
+            self.close()
+            raise self._bad_byte() from None
         if not header or not any(h.strip() for h in header):
             self.close()
             raise InputError("empty file, expected a header row", self.name, 1)
         self.header = [h.strip().lower() for h in header]
+        for index, name in enumerate(self.header):
+            if name and name in self.header[:index]:
+                self.close()
+                raise InputError(
+                    f"column {name!r} is given twice (first as column "
+                    f"{self.header.index(name) + 1}); each column name must be unique",
+                    self.name,
+                    1,
+                    index + 1,
+                )
+
+    def _bad_byte(self) -> InputError:
+        line, offset = _bad_byte_line(self.path)
+        return InputError(
+            f"not UTF-8 text (byte {offset} of the file); save it as UTF-8 (CSV UTF-8 in a "
+            "spreadsheet)",
+            self.name,
+            line,
+        )
 
     def close(self) -> None:
         self.handle.close()
@@ -77,31 +127,40 @@ class _Rows:
             yield self.reader
         except csv.Error as exc:
             raise self.error(f"not valid CSV: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise self.error(f"not UTF-8 text (byte {exc.start})") from None
+        except UnicodeDecodeError:
+            raise self._bad_byte() from None
 
     def short_row(self, row: list[str]) -> InputError | None:
-        """The error for a row with too few columns, or None for a blank line to skip."""
-        if not row or (len(row) == 1 and not row[0].strip()):
+        """The error for a row with too few columns, or None for a blank row to skip."""
+        if not any(cell.strip() for cell in row):
             return None
         return self.error(f"expected {len(self.header)} columns, found {len(row)}")
 
 
-def _amount(rows: _Rows, text: str, column: int) -> float:
-    """A revenue amount; '$1,200.50' is read, a negative or non-number refused."""
+def _amount(rows: _Rows, text: str, column: int, credit: bool = False) -> float:
+    """A revenue amount as people write it ($1,200.50; 1.234,56 €; (250) for a credit),
+    or an error naming the cell. A negative amount is refused unless `credit` allows it."""
+    field = rows.header[column]
+    cleaned = text.strip()
+    negative = cleaned.startswith("(") and cleaned.endswith(")")  # accounting style: (250)
+    if negative:
+        cleaned = cleaned[1:-1].strip()
+    for _ in range(2):  # -$250 and $-250 alike
+        if cleaned.startswith("-"):
+            negative, cleaned = not negative, cleaned[1:]
+        cleaned = cleaned.strip(_CURRENCY + " \u00a0")
+    if negative and cleaned:
+        cleaned = "-" + cleaned
     try:
-        value = float(text) if text else 0.0
-    except ValueError:
-        try:
-            value = float(text.translate(_MONEY_NOISE))
-        except ValueError:
-            raise rows.error(
-                f"expected an amount, got {text!r}", column, rows.header[column]
-            ) from None
-    if value < 0 or value != value or value == float("inf"):
-        raise rows.error(
-            f"expected an amount of 0 or more, got {text!r}", column, rows.header[column]
-        )
+        value = read_number(cleaned, amount=True) if cleaned else 0.0
+    except Unclear as exc:
+        raise rows.error(str(exc), column, field) from None
+    if value is None:
+        raise rows.error(f"expected an amount, got {text!r}", column, field)
+    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        raise rows.error(f"{text.strip()} is past any real revenue figure", column, field)
+    if value < 0 and not credit:
+        raise rows.error(f"expected an amount of 0 or more, got {text!r}", column, field)
     return value
 
 
@@ -198,30 +257,49 @@ def _read_long(rows: _Rows, by: str | None, start: str | None, end: str | None) 
         return parsed[0]
 
     pick = operator.itemgetter(account_col, period_col, revenue_col)
+    last_line: dict[tuple[int, str], int] = {}  # where a credit line took a total below 0
     with rows.reading():
         for row in rows.reader:
             try:
                 name, text, amount = pick(row)
-                if by_col is not None:
-                    labels[name] = row[by_col].strip()
+                label = row[by_col] if by_col is not None else ""
             except IndexError:
                 if error := rows.short_row(row):
                     raise error from None
                 continue
+            if not (name or text or amount) and rows.short_row(row) is None:
+                continue  # a blank row, as spreadsheets leave them (,,)
             index = periods.get(text)
             if index is None:
                 index = new_period(text)
             try:
                 value = float(amount)
-                if not 0 <= value < _INF:  # negative, NaN or infinite: let _amount explain
+                if not 0 <= value <= MAX_AMOUNT:  # negative, NaN, huge: _amount explains
                     raise ValueError
             except ValueError:
-                value = _amount(rows, amount, revenue_col)
+                value = _amount(rows, amount, revenue_col, credit=True)
+            name = name.strip()
             if not name:
                 raise rows.error("empty account", account_col, "account")
             name = intern(name)  # one string per account, not one per row
+            if by_col is not None:
+                labels[name] = label.strip()
             accounts = revenue[index]
-            accounts[name] = accounts.get(name, 0.0) + value  # line items of a period add up
+            total = accounts[name] = accounts.get(name, 0.0) + value  # line items add up
+            if value < 0 or total < 0:
+                last_line[index, name] = rows.reader.line_num
     if not periods:
         raise InputError("no rows after the header", rows.name, 2)
+    for (index, name), line in last_line.items():
+        if revenue[index][name] < -1e-9:  # credits beyond what was billed in the period
+            raise InputError(
+                f"account {name!r} totals {revenue[index][name]:,.2f} in "
+                f"{next(t for t, i in periods.items() if i == index).strip()}: credit and "
+                "refund lines may lower a period's revenue, not below zero",
+                rows.name,
+                line,
+                revenue_col + 1,
+                "revenue",
+            )
+        revenue[index][name] = max(revenue[index][name], 0.0)
     return long_read(rows.name, revenue, kinds.pop(), labels, by, start, end)

@@ -138,6 +138,16 @@ class Store:
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if "not a database" not in str(exc):
+                raise InputError(
+                    f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
+                ) from None
+            raise InputError(
+                "is not a quicktest session store (not an SQLite file); nothing was changed "
+                "(use --db PATH or QUICKTEST_DB to choose the store)",
+                str(self.path),
+            ) from None
         except (sqlite3.Error, OSError) as exc:
             raise InputError(
                 f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)

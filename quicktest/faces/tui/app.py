@@ -185,9 +185,11 @@ class QuickTestApp(App[None]):
         try:
             self.render_pdf(self.bank, read, path, respondents=others)
         except (InputError, SetupError) as exc:
-            self.call_from_thread(self.notify, f"Could not write the PDF: {exc}", severity="error")
+            self.call_from_thread(
+                self.notify, f"Could not write the PDF: {exc}", severity="error", markup=False
+            )
             return
-        self.call_from_thread(self.notify, f"PDF saved: {path}", timeout=8)
+        self.call_from_thread(self.notify, f"PDF saved: {path}", timeout=8, markup=False)
 
     def _current(self) -> Session:
         assert self.session is not None, "a session message before any session was opened"
@@ -220,6 +222,7 @@ class QuickTestApp(App[None]):
                     title="Not saved",
                     severity="error",
                     timeout=20,
+                    markup=False,  # the reason names a path, which may hold [ and ]
                 )
             self.set_timer(3, self.saver.retry)
         elif message.state == "saved" and failing:

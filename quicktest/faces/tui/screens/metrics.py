@@ -45,7 +45,9 @@ class MetricsScreen(Screen[None]):
                             id=f"m-{spec.name}",
                             compact=True,
                         )
-                        yield Static("", id=f"e-{spec.name}", classes="metric-error")
+                        yield Static(
+                            "", id=f"e-{spec.name}", classes="metric-error", markup=False
+                        )
         yield Footer()
 
     def on_mount(self) -> None:

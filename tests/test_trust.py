@@ -1,0 +1,276 @@
+"""Trust under real-world input: nothing written over, numbers read as meant or refused,
+names kept as typed, every bad input one clear exit 2 (the real CLI and a real store)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quicktest.domain.metrics import INPUTS
+from quicktest.domain.units import parse_value
+from quicktest.sources.store import Store
+
+from .conftest import DATA, EXAMPLES
+
+HEALTHY = EXAMPLES / "healthy.yaml"
+
+
+def _strict(text: str):
+    """JSON as a strict (RFC 8259) parser reads it: NaN and Infinity are refused."""
+
+    def refuse(name: str):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# --- nothing is ever lost -------------------------------------------------------------------
+
+
+def test_report_never_writes_over_its_answers_file(cli, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_bytes(HEALTHY.read_bytes())
+    result = cli("report", answers, "-o", answers)
+    assert result.code == 2
+    assert "never written over" in result.err and result.err.count("\n") == 1
+    assert answers.read_bytes() == HEALTHY.read_bytes()
+
+
+def test_export_never_writes_over_the_store(cli, tmp_path):
+    store = tmp_path / "sessions.db"
+    session_id = cli("sessions", "import", HEALTHY, "--db", store).out.strip()
+    before = store.read_bytes()
+    result = cli("sessions", "export", session_id, "--db", store, "-o", store)
+    assert result.code == 2 and "never written over" in result.err
+    assert store.read_bytes() == before
+    assert [s.id for s in Store(store).list()] == [session_id]
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [
+        ("", "empty path"),
+        ("{tmp}", "is a folder"),
+        ("{tmp}/missing/read.pdf", "does not exist"),
+    ],
+)
+def test_bad_output_paths_are_one_message(cli, tmp_path, output, says):
+    result = cli("report", HEALTHY, "-o", output.format(tmp=tmp_path))
+    assert result.code == 2 and says in result.err
+    assert result.out == "" and result.err.count("\n") == 1
+
+
+def test_html_and_pdf_may_not_be_the_same_file(cli, tmp_path):
+    result = cli("report", HEALTHY, "-o", tmp_path / "a.pdf", "--html", tmp_path / "a.pdf")
+    assert result.code == 2 and "--html" in result.err
+
+
+def test_batch_onto_a_file_is_refused(cli, tmp_path):
+    target = tmp_path / "not-a-folder"
+    target.write_text("keep me")
+    responses = tmp_path / "r.csv"
+    responses.write_text("renewal_case\nactivity\n")
+    result = cli("batch", responses, "-o", target)
+    assert result.code == 2 and "expected a folder" in result.err
+    assert target.read_text() == "keep me"
+
+
+def test_a_failed_render_leaves_the_previous_pdf_whole(cli, tmp_path, monkeypatch):
+    pdf = tmp_path / "read.pdf"
+    assert cli("report", HEALTHY, "-o", pdf).code == 0
+    before = pdf.read_bytes()
+    from quicktest.faces.report.render import Renderer
+
+    def fails(self, html):  # a render that breaks half way, as a full disk would
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Renderer, "pdf", fails)
+    assert cli("report", HEALTHY, "-o", pdf).code != 0
+    assert pdf.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".quicktest-")] == []
+
+
+# --- numbers read as meant, or refused ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "value"),
+    [
+        ("nrr", "0,85", 0.85),
+        ("nrr", "112,5 %", 1.125),
+        ("nrr", "112,5%", 1.125),
+        ("arr", "2,4M", 2_400_000),
+        ("arr", "1.234,56", 1234.56),
+        ("arr", "$1,234,567", 1_234_567),
+        ("arr", "1,234.56", 1234.56),
+        ("grr", "0.9", 0.9),
+        ("grr", "90%", 0.9),
+    ],
+)
+def test_decimal_commas_and_separators_are_read_as_meant(metric, written, value):
+    assert parse_value(INPUTS[metric], written) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("metric", "written"),
+    [("arr", "1,234"), ("arr", "1.234"), ("nrr", "0755"), ("arr", "1_000"), ("nrr", "2:45")],
+)
+def test_a_number_whose_meaning_is_unclear_is_refused(metric, written):
+    from quicktest.domain.errors import InputError
+
+    with pytest.raises(InputError):
+        parse_value(INPUTS[metric], written)
+
+
+def test_unclear_thousands_say_both_readings(cli, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("metrics:\n  arr: 1,200\n")
+    result = cli("score", answers)
+    assert result.code == 2
+    assert "1,200 could be 1200 or 1.200" in result.err
+
+
+def test_yaml_1_1_forms_are_kept_as_typed_or_refused(cli, tmp_path):
+    names = tmp_path / "names.yaml"
+    names.write_text("client: 0755\nrespondent: 2:45\nanswers: {}\nmetrics: {nrr: 111%}\n")
+    read = _strict(cli("score", names, "--format", "json").out)
+    assert (read["client"], read["respondent"]) == ("0755", "2:45")
+    octal = tmp_path / "octal.yaml"
+    octal.write_text("metrics:\n  nrr: 0755\n")
+    result = cli("score", octal)
+    assert result.code == 2 and "metrics.nrr" in result.err and "0755" in result.err
+
+
+@pytest.mark.parametrize(
+    "metrics", ["arr: 1e308\n  employees: 3", "arr: 1e15\n  employees: 1e-300", "nrr: .inf"]
+)
+def test_values_that_overflow_are_refused_at_input(cli, tmp_path, metrics):
+    answers = tmp_path / "big.yaml"
+    answers.write_text(f"metrics:\n  {metrics}\n")
+    result = cli("score", answers, "--format", "json")
+    assert result.code == 2 and "metrics." in result.err
+
+
+def test_json_output_is_strict_for_every_example(cli):
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        _strict(cli("score", example, "--format", "json").out)
+
+
+# --- revenue files as clients send them -----------------------------------------------------
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read(cli, tmp_path):
+    revenue = tmp_path / "export.csv"
+    revenue.write_text("account;start;end\nA;1.000,50;1.100,25\nB;2.000,00;0\n", encoding="utf-8")
+    read = _strict(cli("metrics", revenue, "--format", "json").out)
+    assert read["start"] == pytest.approx(3000.5)
+    assert read["accounts"]["churned"] == 1
+
+
+def test_blank_rows_padded_names_and_credit_lines(cli, tmp_path):
+    revenue = tmp_path / "long.csv"
+    revenue.write_text(
+        "account,period,revenue\n"
+        "A,2025-01,100\n"
+        " A ,2025-01,50\n"  # the same account, padded
+        ",,\n"  # a blank row, as spreadsheets leave them
+        "A,2026-01,200\n"
+        "A,2026-01,-20\n"  # a credit line
+        "B,2025-01,100\n"
+    )
+    read = _strict(cli("metrics", revenue, "--format", "json").out)
+    assert read["accounts"]["start"] == 2  # A and B, not "A" and " A "
+    assert read["start"] == 250
+    assert read["nrr"] == pytest.approx(180 / 250)
+
+
+def test_a_negative_period_total_is_refused(cli, tmp_path):
+    revenue = tmp_path / "long.csv"
+    revenue.write_text("account,period,revenue\nA,2025-01,100\nA,2026-01,50\nA,2026-01,-80\n")
+    result = cli("metrics", revenue)
+    assert result.code == 2
+    assert "long.csv:4:3" in result.err and "not below zero" in result.err
+
+
+def test_duplicate_headers_are_refused(cli, tmp_path):
+    revenue = tmp_path / "dup.csv"
+    revenue.write_text("account,start,end,start\nA,1,2,3\n")
+    result = cli("metrics", revenue)
+    assert result.code == 2 and "dup.csv:1:4" in result.err and "given twice" in result.err
+
+
+def test_a_bad_byte_is_reported_on_its_own_line(cli, tmp_path):
+    revenue = tmp_path / "bytes.csv"
+    rows = "".join(f"A{n},100,110\n" for n in range(2000))
+    revenue.write_bytes(b"account,start,end\n" + rows.encode() + b"Z\xff,1,2\n")
+    result = cli("metrics", revenue)
+    assert result.code == 2 and "bytes.csv:2002:" in result.err
+
+
+# --- ids and names ------------------------------------------------------------------------
+
+
+def test_an_ambiguous_id_prefix_lists_the_sessions(cli, tmp_path):
+    store = tmp_path / "s.db"
+    ids = {cli("sessions", "import", HEALTHY, "--db", store).out.strip() for _ in range(40)}
+    prefix = next(
+        i[0] for i in ids if sum(other.startswith(i[0]) for other in ids) > 1
+    )  # with 40 ids, two share a first hex digit
+    result = cli("sessions", "show", prefix, "--db", store)
+    assert result.code == 2 and "ambiguous" in result.err
+
+
+def test_clients_match_in_any_case_and_script(cli, tmp_path):
+    store = tmp_path / "s.db"
+    answers = tmp_path / "a.yaml"
+    answers.write_text('client: "Ärzte GmbH"\nanswers: {renewal_case: activity}\n')
+    cli("sessions", "import", answers, "--db", store)
+    listed = _strict(
+        cli("sessions", "list", "--db", store, "--client", "ärzte", "--format", "json").out
+    )
+    assert [s["client"] for s in listed] == ["Ärzte GmbH"]
+
+
+def test_names_with_markup_characters_are_listed_literally(cli, tmp_path):
+    store = tmp_path / "s.db"
+    for name in ("Foo [/bar]", "Acme [legacy]", "[bold]x{0}<&>"):
+        answers = tmp_path / "a.yaml"
+        answers.write_text(json.dumps({"client": name, "answers": {}}))
+        assert cli("sessions", "import", answers, "--db", store).code == 0
+    result = cli("sessions", "list", "--db", store)
+    assert result.code == 0
+    for name in ("Foo [/bar]", "Acme [legacy]", "[bold]x{0}<&>"):
+        assert name in result.out
+
+
+# --- serve refuses what would break every browser tab --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--port", "70000"), "expected a port from 1 to 65535"),
+        (("--questions", str(DATA / "missing-bank")), "no such question bank folder"),
+    ],
+)
+def test_serve_refuses_bad_settings_before_starting(cli, args, says):
+    result = cli("serve", *args)
+    assert result.code == 2 and says in result.err
+
+
+def test_serve_refuses_a_store_that_is_not_sqlite(cli, tmp_path):
+    fake = tmp_path / "sessions.db"
+    fake.write_text("not a database")
+    result = cli("serve", "--db", fake)
+    assert result.code == 2 and "not a quicktest session store" in result.err
+
+
+def test_serve_refuses_a_port_in_use(cli):
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        result = cli("serve", "--port", str(held.getsockname()[1]))
+    assert result.code == 2 and "cannot listen" in result.err
