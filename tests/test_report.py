@@ -166,3 +166,34 @@ def test_bad_input_fails_before_weasyprint_loads(tmp_path):
     assert proc.stdout.split() == ["2", "False"]
     assert "unknown option 'nope'" in proc.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_chart_stays_small_whatever_the_series():
+    """A revenue history that grows by orders of magnitude keeps a few gridlines and
+    short labels: the chart's size never grows with its values."""
+    from quicktest.faces.report.chart import pair_chart
+
+    for nrr in ((1.0, 50.0, 3_000.0, 1e6), (1.0, 1e300), (0.0, 0.0, 1e-9)):
+        chart = pair_chart(nrr, (0.7,) * len(nrr))
+        assert chart is not None
+        assert len(chart.gridlines) <= 21
+        assert all(len(label) <= 12 for _, label in chart.gridlines)
+        assert all(len(label) <= 12 for s in chart.series for _, _, label in s.dots)
+
+
+@pytest.mark.parametrize("name", ["Ü" * 200, "Dana Lee " * 22])
+def test_a_200_character_name_keeps_the_layout(cli, tmp_path, name):
+    """The longest name allowed, with or without spaces, stays on the cover page and is cut
+    short in the running header rather than running over the section name."""
+    short, long = tmp_path / "short.yaml", tmp_path / "long.yaml"
+    answers = "answers: {renewal_case: activity}\n"
+    short.write_text(f"client: Acme\n{answers}")
+    long.write_text(f"client: {name.strip()}\n{answers}")
+    for path in (short, long):
+        assert cli("report", path, "-o", path.with_suffix(".pdf")).code == 0
+    from pypdf import PdfReader
+
+    pages = [len(PdfReader(p.with_suffix(".pdf")).pages) for p in (short, long)]
+    assert pages[0] == pages[1]
+    summary = PdfReader(long.with_suffix(".pdf")).pages[1].extract_text()
+    assert "…" in summary and name.strip() not in summary

@@ -274,3 +274,11 @@ def test_serve_refuses_a_port_in_use(cli):
         held.listen()
         result = cli("serve", "--port", str(held.getsockname()[1]))
     assert result.code == 2 and "cannot listen" in result.err
+
+
+def test_a_name_longer_than_the_limit_is_refused_with_its_length(cli, tmp_path):
+    answers = tmp_path / "long.yaml"
+    answers.write_text(f"client: {'x' * 201}\nanswers: {{}}\n")
+    result = cli("score", answers)
+    assert result.code == 2
+    assert "client: is 201 characters long; a client name takes at most 200" in result.err

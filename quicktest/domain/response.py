@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from quicktest.domain.metrics import Metrics
 
+MAX_NAME = 200  # characters in a client or respondent name: a report's header must hold it
+
 if TYPE_CHECKING:
     from quicktest.domain.bank import Bank
 

@@ -15,7 +15,7 @@ from typing import Any
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import Metrics, parse_metrics
-from quicktest.domain.response import Response, StaleAnswer
+from quicktest.domain.response import MAX_NAME, Response, StaleAnswer
 from quicktest.domain.units import plain
 from quicktest.sources.yamlfile import Located, load_yaml
 
@@ -128,7 +128,12 @@ def _text(located: Located, data: Mapping, key: str) -> str | None:
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise located.error((key,), f"expected text, got {value!r}")
-    return str(value)
+    text = str(value)
+    if len(text) > MAX_NAME and key != "date":
+        raise located.error(
+            (key,), f"is {len(text)} characters long; a {key} name takes at most {MAX_NAME}"
+        )
+    return text
 
 
 def _date(located: Located, data: Mapping) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 560, 220
@@ -27,6 +29,23 @@ class Chart:
     description: str
 
 
+def _pct(value: float) -> str:
+    """A percentage for a label: whole points, or its size in short past 10,000%."""
+    return f"{value * 100:.0f}%" if abs(value) < 100 else f"{value * 100:.3g}%"
+
+
+def _step(span: float) -> float:
+    """The axis step: 10 points for the figures a business reports, and for a series that
+    runs to thousands of percent a round step that keeps the axis to a few lines, so the
+    chart's size never grows with its values."""
+    step = 0.1
+    for factor in itertools.cycle((2, 2.5, 2)):  # 0.1, 0.2, 0.5, 1, 2, 5, 10, ...
+        if span / step <= 40:
+            return step
+        step *= factor
+    raise AssertionError("unreachable")
+
+
 def pair_chart(nrr: tuple[float, ...], margin: tuple[float, ...]) -> Chart | None:
     """NRR and gross margin per quarter on one percent axis, aligned at the latest quarter."""
     count = min(len(nrr), len(margin))
@@ -34,8 +53,9 @@ def pair_chart(nrr: tuple[float, ...], margin: tuple[float, ...]) -> Chart | Non
         return None
     nrr, margin = nrr[-count:], margin[-count:]
     values = [*nrr, *margin]
-    low = min(0.5, (min(values) * 10 // 1) / 10)
-    high = max(1.2, -(-max(values) * 10 // 1) / 10)
+    step = _step(max(values) - min(values))
+    low = min(0.5, math.floor(min(values) / step) * step)
+    high = max(1.2, math.ceil(max(values) / step) * step)
     inset = 20  # keeps the first and last values clear of the axis labels
     span_x = (WIDTH - LEFT - RIGHT - 2 * inset) / (count - 1)
 
@@ -46,19 +66,19 @@ def pair_chart(nrr: tuple[float, ...], margin: tuple[float, ...]) -> Chart | Non
         return round(TOP + (high - v) / (high - low) * (HEIGHT - TOP - BOTTOM), 1)
 
     def series(name: str, data: tuple[float, ...]) -> Series:
-        dots = [(x(i), y(v), f"{v * 100:.0f}%") for i, v in enumerate(data)]
+        dots = [(x(i), y(v), _pct(v)) for i, v in enumerate(data)]
         return Series(name, " ".join(f"{dx},{dy}" for dx, dy, _ in dots), dots)
 
-    steps = round((high - low) / 0.1)
+    steps = round((high - low) / step)
     grid = [
-        (y(low + k * 0.1), f"{(low + k * 0.1) * 100:.0f}%")
+        (y(low + k * step), _pct(low + k * step))
         for k in range(steps + 1)
         if k % (2 if steps > 8 else 1) == 0
     ]
     labels = [(x(i), f"Q-{count - 1 - i}" if i < count - 1 else "latest") for i in range(count)]
 
     def words(data: tuple[float, ...]) -> str:
-        return ", ".join(f"{v * 100:.0f}%" for v in data)
+        return ", ".join(_pct(v) for v in data)
 
     description = (
         f"NRR and gross margin over the last {count} quarters, oldest first. "

@@ -113,6 +113,8 @@ class RespondentsView:
 class ReportView:
     title: str
     client: str
+    running_client: str  # the client in the running header: cut to fit beside the section
+    client_length: str  # "", "long" or "longer": the cover sets a long name smaller
     respondent: str | None
     date: str
     paper: str
@@ -245,6 +247,8 @@ def build(
     return ReportView(
         title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
         client=read.given.client or "Unnamed client",
+        running_client=_shortened(read.given.client or "Unnamed client", RUNNING_HEADER),
+        client_length=_length_class(read.given.client or ""),
         respondent=read.given.respondent,
         date=date,
         paper=paper,
@@ -286,6 +290,23 @@ def build(
             for s in read.given.stale
         ],
     )
+
+
+RUNNING_HEADER = 48  # characters of the client's name that fit the running header's half line
+
+
+def _length_class(name: str) -> str:
+    """How long a name is for the cover's type size: up to 40 characters at full size."""
+    return "" if len(name) <= 40 else "long" if len(name) <= 90 else "longer"
+
+
+def _shortened(text: str, limit: int) -> str:
+    """A name cut at a word where one falls near the limit, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;·-") + "…"
 
 
 def _stale_prompt(bank: Bank, question_id: str) -> str:

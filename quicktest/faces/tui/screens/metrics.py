@@ -45,9 +45,7 @@ class MetricsScreen(Screen[None]):
                             id=f"m-{spec.name}",
                             compact=True,
                         )
-                        yield Static(
-                            "", id=f"e-{spec.name}", classes="metric-error", markup=False
-                        )
+                        yield Static("", id=f"e-{spec.name}", classes="metric-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

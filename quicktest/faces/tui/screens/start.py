@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, St
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
+from quicktest.domain.response import MAX_NAME
 from quicktest.faces.tui.messages import ResumeRequested, StartRequested
 from quicktest.sources.store import Session
 
@@ -43,10 +44,17 @@ class StartScreen(Screen[None]):
             with Horizontal(id="who"):
                 with Vertical():
                     yield Label("Client")
-                    yield Input(self.client, placeholder="optional", id="client")
+                    yield Input(
+                        self.client, placeholder="optional", id="client", max_length=MAX_NAME
+                    )
                 with Vertical():
                     yield Label("Respondent")
-                    yield Input(self.respondent, placeholder="optional", id="respondent")
+                    yield Input(
+                        self.respondent,
+                        placeholder="optional",
+                        id="respondent",
+                        max_length=MAX_NAME,
+                    )
             yield Button("Start new test", id="new", variant="primary")
             if self.unfinished:
                 yield Label("Or resume an unfinished session", id="resume-label")
