@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from quicktest.domain.engine import score
-from quicktest.faces.report.render import Renderer
+from quicktest.faces.report.render import Renderer, report_date
 from quicktest.sources.answersfile import load_answers
 from quicktest.sources.locations import templates_dir
 
@@ -145,7 +145,7 @@ def test_template_asking_for_outside_urls_gets_nothing(tmp_path, bank, caplog):
     renderer = Renderer(folder)
     read = score(bank, load_answers(EXAMPLES / "healthy.yaml", bank))
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        pdf = renderer.pdf(renderer.html(bank, read))
+        pdf = renderer.pdf(renderer.html(bank, read), report_date(read))
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert any("http://127.0.0.1:9/x.png" in m for m in refused)
     assert any("file:///etc/hostname" in m for m in refused)
@@ -197,3 +197,53 @@ def test_a_200_character_name_keeps_the_layout(cli, tmp_path, name):
     assert pages[0] == pages[1]
     summary = PdfReader(long.with_suffix(".pdf")).pages[1].extract_text()
     assert "…" in summary and name.strip() not in summary
+
+
+def test_emoji_in_a_name_are_drawn_with_an_emoji_font(cli, tmp_path):
+    answers = tmp_path / "emoji.yaml"
+    answers.write_text('client: "Acme 🚀 Rocket"\nanswers: {renewal_case: activity}\n')
+    pdf = tmp_path / "emoji.pdf"
+    assert cli("report", answers, "-o", pdf).code == 0
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Color-Emoji" in fonts  # not a blank box from a font without the glyph
+    assert "Acme 🚀 Rocket" in text_of(pdf)
+
+
+NO_HARFBUZZ_SUBSET = """
+import cffi.api
+_dlopen = cffi.api.FFI.dlopen
+def dlopen(self, name, *args, **kwargs):
+    if "harfbuzz-subset" in str(name):
+        raise OSError(f"cannot load library {name!r}: cannot open shared object file")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.api.FFI.dlopen = dlopen
+"""
+
+
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path, subsetter):
+    """WeasyPrint subsets fonts with HarfBuzz when Debian's libharfbuzz-subset is there and
+    with fontTools otherwise (stamping each font with the time of the render): either way,
+    two runs a second apart give the same bytes."""
+    import os
+    import sys
+    import time
+
+    env = {**os.environ}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if subsetter == "fonttools":
+        (tmp_path / "sitecustomize.py").write_text(NO_HARFBUZZ_SUBSET)
+        env["PYTHONPATH"] = str(tmp_path)
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"{n}.pdf"
+        subprocess.run(
+            [sys.executable, "-m", "quicktest", "report", EXAMPLES / "borrowed_nrr.yaml", "-o", out],
+            check=True,
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+        )
+        outputs.append(out.read_bytes())
+        time.sleep(1.1)
+    assert outputs[0] == outputs[1]

@@ -11,6 +11,8 @@ import contextlib
 import datetime
 import io
 import os
+import threading
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -83,16 +85,37 @@ class Renderer:
             view=view, created=f"{day.isoformat()}T00:00:00Z"
         )
 
-    def pdf(self, html: str) -> bytes:
+    def pdf(self, html: str, day: datetime.date) -> bytes:
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=self.folder.as_uri() + "/", url_fetcher=self.fetcher)
-        return document.write_pdf(
-            stylesheets=[self.css],
-            font_config=self.fonts,
-            pdf_variant="pdf/ua-1",
-            uncompressed_pdf=False,
-        )
+        with _fonts_dated(day):
+            return document.write_pdf(
+                stylesheets=[self.css],
+                font_config=self.fonts,
+                pdf_variant="pdf/ua-1",
+                uncompressed_pdf=False,
+            )
+
+
+_ENVIRONMENT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _fonts_dated(day: datetime.date) -> Iterator[None]:
+    """Without HarfBuzz's subsetter, WeasyPrint subsets fonts with fontTools, which stamps
+    each font with the time of the render, so two runs differed. fontTools takes that time
+    from SOURCE_DATE_EPOCH when it is set: for the render, it is the report's date."""
+    with _ENVIRONMENT:
+        given = os.environ.get("SOURCE_DATE_EPOCH")
+        if given is None:
+            midnight = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+        try:
+            yield
+        finally:
+            if given is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def report_date(read: Read) -> datetime.date:
@@ -120,7 +143,7 @@ def render(
     respondents disagree."""
     renderer = Renderer.shared()
     html = renderer.html(bank, read, paper, respondents)
-    pdf = renderer.pdf(html) if pdf_path else None
+    pdf = renderer.pdf(html, report_date(read)) if pdf_path else None
     # each file appears whole or not at all, and only once the render has succeeded
     if html_path:
         write_whole(html_path, html)
