@@ -235,10 +235,11 @@ def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path
         (tmp_path / "sitecustomize.py").write_text(NO_HARFBUZZ_SUBSET)
         env["PYTHONPATH"] = str(tmp_path)
     outputs = []
+    example = EXAMPLES / "borrowed_nrr.yaml"
     for n in range(2):
         out = tmp_path / f"{n}.pdf"
         subprocess.run(
-            [sys.executable, "-m", "quicktest", "report", EXAMPLES / "borrowed_nrr.yaml", "-o", out],
+            [sys.executable, "-m", "quicktest", "report", example, "-o", out],
             check=True,
             capture_output=True,
             env=env,
