@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -186,6 +187,78 @@ def test_metric_values(name, raw, text):
     survives(parse_value, spec, raw)
     survives(parse_text, spec, text)  # as typed into the terminal app's form
     survives(parse_metrics, {name: raw})
+
+
+def _written(value: float, decimal: str, thousands: str, places: int) -> str:
+    """A number as a person in one convention would type it: 1,234.56 or 1.234,56 or 1234,5."""
+    whole, _, fraction = f"{abs(value):.{places}f}".partition(".")
+    groups = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)][::-1]
+    text = thousands.join(groups) + (decimal + fraction if places else "")
+    return ("-" if value < 0 else "") + text
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5 // 2)
+@given(
+    value=st.floats(min_value=0, max_value=1e12, allow_nan=False),
+    convention=st.sampled_from([(".", ","), (",", "."), (".", ""), (",", ""), (",", " ")]),
+    places=st.integers(0, 3),
+    suffix=st.sampled_from(["", "$"]),
+)
+def test_an_amount_is_read_as_meant_or_refused(value, convention, places, suffix):
+    """Whatever the convention, an amount is read as the number its writer meant, or
+    refused: never a number that differs (the decimal comma read as a thousands mark)."""
+    decimal, thousands = convention
+    text = suffix + _written(value, decimal, thousands, places)
+    meant = float(f"{value:.{places}f}")
+    try:
+        read = parse_value(INPUTS["arr"], text)
+    except InputError:
+        event("refused")
+        return
+    event("read")
+    assert read == pytest.approx(meant, rel=1e-12, abs=1e-9), text
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5 // 2)
+@given(
+    value=st.floats(min_value=0, max_value=3, allow_nan=False),
+    decimal=st.sampled_from([".", ","]),
+    places=st.integers(1, 3),
+    percent=st.booleans(),
+)
+def test_a_percentage_is_read_as_meant_or_refused(value, decimal, places, percent):
+    shown = value * 100 if percent else value
+    text = _written(shown, decimal, "", places) + ("%" if percent else "")
+    meant = float(f"{shown:.{places}f}") / (100 if percent else 1)
+    try:
+        read = parse_value(INPUTS["nrr"], text)
+    except InputError:
+        event("refused")
+        return
+    assert read == pytest.approx(meant, rel=1e-9, abs=1e-12) or (
+        not percent and read == pytest.approx(meant / 100)  # 115 read as 115%
+    ), text
+
+
+def _strict_json(text: str) -> object:
+    def refuse(name: str) -> None:
+        raise AssertionError(f"not strict JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@FUZZ
+@given(content=mutated(ANSWERS_DOCUMENT) | FILE_TEXT)
+def test_score_is_strict_json_or_one_input_error_never_a_fault(work, content):
+    path = write(work / "answers.yaml", content)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["score", str(path), "--format", "json", "--db", str(work / "s.db")])
+    assert code in (EXIT_OK, EXIT_INPUT), err.getvalue()
+    if code == EXIT_OK:
+        _strict_json(out.getvalue())
+    else:
+        assert out.getvalue() == "" and err.getvalue().startswith("quicktest: ")
 
 
 REVENUE_COLUMNS = ["account", "start", "end", "period", "revenue", "segment", "Account", "x"]
