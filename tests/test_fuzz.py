@@ -353,3 +353,70 @@ def test_hostile_yaml_is_refused_quickly(work, bank, content, message):
     path = write(work / "hostile.yaml", content)
     with pytest.raises(InputError, match=re.escape(message)):
         load_answers(path, bank)
+
+
+# --- banks that validate must work in every command ----------------------------------------
+
+BANK_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("[]{}<>&/"),
+    min_size=1,
+    max_size=40,
+).filter(str.strip)
+
+
+@st.composite
+def tweaked(draw: st.DrawFn, document: Any) -> str:
+    """A bank file with a few of its values changed for others of the same kind: texts for
+    texts (markup characters and all), numbers for numbers. Many such banks still validate,
+    and those are what every face must then handle."""
+    for _ in range(draw(st.integers(1, 4))):
+        places = [
+            p for p in paths(document) if p and isinstance(_at(document, p), str | float | int)
+        ]
+        place = draw(st.sampled_from(places))
+        old = _at(document, place)
+        if isinstance(old, bool):
+            continue
+        new = (
+            draw(st.floats(-20, 20, allow_nan=False) | st.integers(-5, 5))
+            if isinstance(old, int | float)
+            else draw(BANK_TEXT)
+        )
+        document = swapped(document, place, new)
+    return dump(document)
+
+
+def _at(document: Any, path: tuple) -> Any:
+    for part in path:
+        document = document[part]
+    return document
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 4, 20))
+@given(name=st.sampled_from(sorted(p.name for p in QUESTIONS.glob("*.yaml"))), data=st.data())
+def test_a_bank_that_validates_works_in_every_command(work, name, data):
+    bank = work / "tweaked-bank"
+    if bank.exists():
+        shutil.rmtree(bank)
+    shutil.copytree(QUESTIONS, bank)
+    write(bank / name, data.draw(tweaked(yaml.safe_load((QUESTIONS / name).read_text()))))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*args, "--questions", str(bank), "--db", str(work / "s.db")])
+        assert code in (EXIT_OK, EXIT_INPUT), err.getvalue()
+        return code, out.getvalue(), err.getvalue()
+
+    if run("validate")[0] != EXIT_OK:
+        event("refused by validate")
+        return
+    event("accepted by validate")
+    for example in sorted(EXAMPLE_FILES.glob("*.yaml")):
+        code, out, _ = run("score", str(example), "--format", "json")
+        if code == EXIT_OK:
+            _strict_json(out)
+        run("score", str(example))
+    run("metrics", str(EXAMPLE_FILES.parent / "tests" / "data" / "source_trap_case.csv"))
+    if data.draw(st.integers(0, 9), label="render") == 0:  # a PDF now and then: they are slow
+        run("report", str(EXAMPLE_FILES / "vibe_revenue.yaml"), "-o", str(work / "r.pdf"))
