@@ -324,7 +324,33 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, width=max(width - 2, 40))
 
 
-def _parser() -> argparse.ArgumentParser:
+COMMANDS = ("run", "score", "report", "metrics", "sessions", "compare", "batch", "serve", "validate")
+_TAKES_VALUE = ("--questions", "--db")
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named on the line (after any --questions DIR or --db PATH), if known."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _TAKES_VALUE:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+class _Unused:
+    """Stands for the parser of a command not on the line: building all nine costs more
+    start-up than scoring a file, and only the named one can be used."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unused]:
+        return lambda *args, **kwargs: self
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, the other commands' parsers are left out
+    (every command is still listed by the full parser's --help)."""
+
     def store_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         parser.add_argument(
             "--questions",
@@ -364,6 +390,8 @@ def _parser() -> argparse.ArgumentParser:
         text: str,
         *parents: argparse.ArgumentParser,
     ) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return _Unused()  # type: ignore[return-value]
         sub = commands.add_parser(
             name,
             help=text,
@@ -483,7 +511,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         args.run = cmd_run  # no command: the terminal app, as `quicktest run`
