@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from timing import PYTHON, QUICKTEST, ROOT, median_seconds, prepare, process, report
+from timing import PYTHON, QUICKTEST, ROOT, interleaved, prepare, process, report
 
 
 def main() -> list[dict]:
     prepare()
     example = str(ROOT / "examples" / "vibe_revenue.yaml")
-    bare = median_seconds(process([PYTHON, "-c", "import yaml"]), 21)
-    score = median_seconds(process([QUICKTEST, "score", example]), 21)
-    score_json = median_seconds(process([QUICKTEST, "score", example, "--format", "json"]), 21)
+    bare, score, score_json = interleaved(
+        process([PYTHON, "-c", "import yaml"]),
+        process([QUICKTEST, "score", example]),
+        process([QUICKTEST, "score", example, "--format", "json"]),
+        repeat=21,
+    )
     return [
         report("quicktest score (text)", score, "python -c 'import yaml'", bare),
         report("quicktest score --format json", score_json, "python -c 'import yaml'", bare),

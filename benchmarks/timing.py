@@ -39,6 +39,20 @@ def median_seconds(run: Callable[[], object], repeat: int = 7) -> float:
     return statistics.median(samples)
 
 
+def interleaved(*runs: Callable[[], object], repeat: int = 11) -> list[float]:
+    """The median seconds of each run, measured in turns (ours, the baseline, ours, ...), so
+    a busy moment of the machine falls on both alike rather than on one of them."""
+    for run in runs:
+        run()  # warm-up, not counted
+    samples: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeat):
+        for run, taken in zip(runs, samples, strict=True):
+            start = time.perf_counter()
+            run()
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) for taken in samples]
+
+
 def process(args: Sequence[str], **kwargs) -> Callable[[], object]:
     """A callable that runs a whole process (cold start), failing loudly if it fails."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from timing import PYTHON, ROOT, median_seconds, prepare, process, report
+from timing import PYTHON, ROOT, interleaved, prepare, process, report
 
 OURS = """
 import sys
@@ -49,13 +49,13 @@ Bare().run(headless=True, size=(80, 24), auto_pilot=first_question)
 def main() -> list[dict]:
     prepare()
     with tempfile.TemporaryDirectory() as folder:
-        ours = median_seconds(
+        ours, bare = interleaved(
             process(
                 [PYTHON, "-c", OURS, f"{folder}/s.db"], env={**os.environ, "PYTHONPATH": str(ROOT)}
             ),
-            11,
+            process([PYTHON, "-c", BARE]),
+            repeat=15,
         )
-        bare = median_seconds(process([PYTHON, "-c", BARE]), 11)
     return [
         report(
             "first question on screen (quicktest run --client)",

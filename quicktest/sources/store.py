@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -405,6 +404,8 @@ class Store:
     def new_session(self, response: Response, bank: Bank, state: str = DONE) -> Session:
         """A session not yet written: its id is made here, so an app can go on at once and
         write it in the background (`insert`)."""
+        import secrets  # only for a new session: it brings hmac and hashlib
+
         return Session(
             secrets.token_hex(4),
             response.client,

@@ -324,7 +324,10 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, width=max(width - 2, 40))
 
 
-COMMANDS = ("run", "score", "report", "metrics", "sessions", "compare", "batch", "serve", "validate")
+COMMANDS = (
+    *("run", "score", "report", "metrics", "sessions"),
+    *("compare", "batch", "serve", "validate"),
+)
 _TAKES_VALUE = ("--questions", "--db")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
@@ -14,13 +15,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.compare import Respondents
 from quicktest.domain.engine import Read, score
 from quicktest.domain.errors import InputError, SetupError
 from quicktest.domain.response import Response
 from quicktest.faces.tui import messages
 from quicktest.faces.tui.saving import Saver
 from quicktest.sources.store import DONE, IN_PROGRESS, Session, Store
+
+if TYPE_CHECKING:
+    from quicktest.domain.compare import Respondents
 
 SAVE_WORDS = {"saving": "saving…", "saved": "all saved", "not saved": "NOT SAVED"}
 
@@ -235,8 +238,8 @@ class QuickTestApp(App[None]):
         self.go(message.to, message.index)
 
     def go(self, to: str, index: int = 0) -> None:
-        """The one place that opens screens."""
-        from quicktest.faces.tui.screens import metrics, question, result, review, start
+        """The one place that opens screens. Each screen's module loads when it is first
+        opened: the first question appears without the others' widgets being imported."""
         from quicktest.faces.tui.screens.too_small import TooSmallScreen
 
         if isinstance(self.screen, TooSmallScreen):  # keep the note over whatever opens
@@ -246,22 +249,32 @@ class QuickTestApp(App[None]):
             return
         screen: Screen
         if to == "start":
+            from quicktest.faces.tui.screens import start
+
             self.session = None
             unfinished = self.store.list(state=IN_PROGRESS)
             screen = start.StartScreen(
                 self.bank, unfinished, self.client_name, self.respondent_name
             )
         elif to == "metrics":
+            from quicktest.faces.tui.screens import metrics
+
             self.push_screen(metrics.MetricsScreen(self._current()))
             return
         else:
             session = self._current()
             if to == "question":
+                from quicktest.faces.tui.screens import question
+
                 position = max(0, min(index, len(self.bank.questions) - 1))
                 screen = question.QuestionScreen(self.bank, session, position)
             elif to == "review":
+                from quicktest.faces.tui.screens import review
+
                 screen = review.ReviewScreen(self.bank, session, offer_metrics=index == 1)
             else:
+                from quicktest.faces.tui.screens import result
+
                 screen = result.ResultScreen(self.bank, session, self.read())
         if len(self.screen_stack) > 1:
             while len(self.screen_stack) > 2:
