@@ -105,3 +105,42 @@ def test_ten_thousand_generated_rows(cli, tmp_path, bank):
     assert summary["scored"] == 9_990
     assert len((out_dir / "reads.jsonl").read_text().splitlines()) == 9_990
     assert [e.split(":")[0] for e in summary["errors"]][:2] == ["line 1001", "line 2001"]
+
+
+def test_a_semicolon_export_with_a_duplicate_column_is_refused_at_its_place(cli, tmp_path):
+    responses = tmp_path / "export.csv"
+    responses.write_text("client;renewal_case;renewal_case\nA;activity;activity\n")
+    result = cli("batch", responses)
+    assert result.code == 2 and "export.csv:1:3" in result.err and "given twice" in result.err
+
+
+def test_a_semicolon_export_is_read(cli, tmp_path):
+    responses = tmp_path / "export.csv"
+    responses.write_text("client;renewal_case;nrr\nA;activity;111,5%\n")
+    result = cli("batch", responses, "--format", "json")
+    assert result.code == 0, result.err
+    assert '"nrr":1.115' in result.out.replace(" ", "")
+
+
+def test_workers_write_the_same_lines_in_the_same_order(cli, bank, tmp_path):
+    """A large file is scored by several processes; the reads, their order, the errors and
+    the summary are the same as with one."""
+    responses = tmp_path / "many.csv"
+    questions = [q.id for q in bank.questions]
+    lines = [",".join(["client", *questions, "nrr"])]
+    for n in range(3_000):
+        cells = [q.options[(n + i) % len(q.options)].id for i, q in enumerate(bank.questions)]
+        if n % 997 == 5:
+            cells[0] = "not-an-option"  # a wrong row now and then
+        lines.append(",".join([f"client {n}", *cells, f"{90 + n % 30}%"]))
+    responses.write_text("\n".join(lines) + "\n")
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = cli("batch", responses, "-o", out, "--jobs", jobs, "--format", "json")
+        assert result.code == 2  # some rows were wrong
+        runs[jobs] = ((out / "reads.jsonl").read_text(), result.out, result.err)
+    assert runs["1"] == runs["2"]
+    reads = runs["1"][0].splitlines()
+    assert len(reads) == 3_000 - 4
+    assert [json.loads(r)["line"] for r in reads] == sorted(json.loads(r)["line"] for r in reads)

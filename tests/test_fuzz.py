@@ -420,3 +420,61 @@ def test_a_bank_that_validates_works_in_every_command(work, name, data):
     run("metrics", str(EXAMPLE_FILES.parent / "tests" / "data" / "source_trap_case.csv"))
     if data.draw(st.integers(0, 9), label="render") == 0:  # a PDF now and then: they are slow
         run("report", str(EXAMPLE_FILES / "vibe_revenue.yaml"), "-o", str(work / "r.pdf"))
+
+
+# --- a failing command changes nothing ---------------------------------------------------
+
+TOKENS = st.sampled_from(["", " ", "x", "..", "/", "-", "--", "0", "abc", "Acme", "ärzte"]) | (
+    st.text(max_size=12)
+)
+
+
+@st.composite
+def command_lines(draw: st.DrawFn, work: Path, ids: list[str]) -> list[str]:
+    """A command line as a hurried person types it: a real command, arguments half right."""
+    some_id = draw(st.sampled_from(ids) | TOKENS)
+    answers = str(work / "answers.yaml")  # a copy: an export may rightly write over it
+    target = draw(
+        st.sampled_from([str(work / "out.pdf"), str(work / "sessions.db"), str(work), "", answers])
+    )
+    line = draw(
+        st.sampled_from(
+            [
+                ["sessions", "show", some_id],
+                ["sessions", "export", some_id, "-o", target],
+                ["sessions", "delete", draw(TOKENS)],
+                ["score", some_id, "--format", "json"],
+                ["score", "--client", draw(TOKENS)],
+                ["report", some_id, "-o", target],
+                ["compare", some_id, draw(st.sampled_from(ids) | TOKENS)],
+                ["batch", answers, "-o", target],
+                ["sessions", "import", draw(st.sampled_from([answers, target]))],
+            ]
+        )
+    )
+    return [*line, "--db", str(work / "sessions.db")]
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 4, 30))
+@given(data=st.data())
+def test_a_failing_command_leaves_every_session_as_it_was(work, data):
+    template, database = work / "three-sessions.db", work / "sessions.db"
+    if not template.exists():
+        for example in sorted(EXAMPLE_FILES.glob("*.yaml"))[:3]:
+            main(["sessions", "import", str(example), "--db", str(template)])
+    shutil.copyfile(template, database)  # every example starts from the same three sessions
+    shutil.copyfile(EXAMPLE_FILES / "healthy.yaml", work / "answers.yaml")
+    with Store(database) as store:
+        before = [(s.summary(), s.answers, s.metrics) for s in store.list()]
+    line = data.draw(command_lines(work, [s["id"] for s, _, _ in before]))
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(line)
+        except SystemExit as exc:  # argparse's own usage errors: exit 2
+            code = exc.code
+    assert code in (EXIT_OK, EXIT_INPUT), (line, err.getvalue())
+    if code == EXIT_INPUT:
+        with Store(database) as store:
+            assert [(s.summary(), s.answers, s.metrics) for s in store.list()] == before, line
+        assert err.getvalue().strip()  # one message, ours or argparse's usage line

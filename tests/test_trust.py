@@ -282,3 +282,49 @@ def test_a_name_longer_than_the_limit_is_refused_with_its_length(cli, tmp_path):
     result = cli("score", answers)
     assert result.code == 2
     assert "client: is 201 characters long; a client name takes at most 200" in result.err
+
+
+def test_the_app_shows_names_and_bank_texts_literally(tmp_path):
+    """Markup characters in a client's name and in a bank's texts are shown as written on
+    every screen, never read as Textual or Rich markup (which would hide them or crash)."""
+    import asyncio
+
+    from textual.widgets import OptionList, Static
+
+    from quicktest.faces.tui.app import QuickTestApp
+    from quicktest.sources.bank import load_bank
+
+    bank = load_bank(DATA / "other_bank")
+    store = Store(tmp_path / "s.db")
+
+    def shown(app) -> str:
+        texts = [str(w.render()) for w in app.screen.query(Static)]
+        for listing in app.screen.query(OptionList):
+            texts += [
+                str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+            ]
+        return "\n".join(texts)
+
+    async def run() -> list[str]:
+        app = QuickTestApp(bank, store, client="Foo [/bar]", respondent="[bold]x{0}")
+        screens = []
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screens.append(shown(app))
+            for _ in bank.questions:
+                await pilot.press("1")
+                await pilot.pause()
+            await pilot.press("escape")  # past the metrics form
+            await pilot.pause()
+            screens.append(shown(app))
+            await pilot.press("r")
+            await pilot.pause()
+            screens.append(shown(app))
+        return screens
+
+    question, review, result = asyncio.run(run())
+    assert "Foo [/bar] · [bold]x{0}" in question
+    assert "How are renewals won? [bold]not markup[/bold]" in question
+    assert "1. With a discount <b>& credits</b>" in question
+    assert "With a discount <b>& credits</b>" in review
+    assert "Churn Drift [x]" in result

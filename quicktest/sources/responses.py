@@ -16,6 +16,7 @@ from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
 from quicktest.sources.answersfile import answers_from
+from quicktest.sources.csvfile import bad_byte, check_unique, delimiter_of
 from quicktest.sources.yamlfile import Located
 
 DETAILS = ("client", "respondent", "date")
@@ -39,21 +40,37 @@ def _option_ids(bank: Bank) -> dict[str, dict[str, str]]:
     }
 
 
-def read_rows(path: Path, bank: Bank) -> Iterator[Row]:
-    """Each data row as a Response, or with the error that made it wrong; the header is checked."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
-    with handle:
-        reader = csv.reader(handle)
+class ResponsesFile:
+    """A responses CSV whose header has been checked: its rows, read one by one in order
+    (`lines`), each turned into a Response or the error that made it wrong (`row`). The two
+    are apart so that rows can be read in one process and made into reads in others."""
+
+    def __init__(self, path: Path, bank: Bank) -> None:
+        self.path, self.bank = path, bank
         try:
-            header = [h.strip() for h in next(reader, [])]
-        except (csv.Error, UnicodeDecodeError) as exc:
+            self.handle = path.open(newline="", encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
+        self.reader = csv.reader(self.handle, delimiter=delimiter_of(path))
+        try:
+            self.header = self._header()
+        except BaseException:
+            self.handle.close()
+            raise
+        self.options = _option_ids(bank)
+
+    def _header(self) -> list[str]:
+        path = self.path
+        try:
+            header = [h.strip() for h in next(self.reader, [])]
+        except csv.Error as exc:
             raise InputError(f"not a readable CSV file: {exc}", str(path), 1) from None
+        except UnicodeDecodeError:
+            raise bad_byte(path) from None
         if not header:
             raise InputError("empty file, expected a header row", str(path), 1)
-        known = [*bank.question_by_id, *DETAILS, *INPUTS]
+        check_unique(header, str(path))
+        known = [*self.bank.question_by_id, *DETAILS, *INPUTS]
         for column, name in enumerate(header, 1):
             if name not in known:
                 raise InputError(
@@ -64,14 +81,30 @@ def read_rows(path: Path, bank: Bank) -> Iterator[Row]:
                     hint=did_you_mean(name, known)
                     or "expected question ids, client, respondent, date, metrics",
                 )
-        options = _option_ids(bank)
-        try:
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                yield _row(path, reader.line_num, header, row, bank, options)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"not valid CSV: {exc}", str(path), reader.line_num) from None
+        return header
+
+    def lines(self) -> Iterator[tuple[int, list[str]]]:
+        """Each row that is not blank, with its line number; the file closes at the end."""
+        reader = self.reader
+        with self.handle:
+            try:
+                for cells in reader:
+                    if any(cell.strip() for cell in cells):
+                        yield reader.line_num, cells
+            except csv.Error as exc:
+                raise InputError(f"not valid CSV: {exc}", str(self.path), reader.line_num) from None
+            except UnicodeDecodeError:
+                raise bad_byte(self.path) from None
+
+    def row(self, line: int, cells: list[str]) -> Row:
+        return _row(self.path, line, self.header, cells, self.bank, self.options)
+
+
+def read_rows(path: Path, bank: Bank) -> Iterator[Row]:
+    """Each data row as a Response, or with the error that made it wrong; the header is checked."""
+    responses = ResponsesFile(path, bank)
+    for line, cells in responses.lines():
+        yield responses.row(line, cells)
 
 
 def _row(

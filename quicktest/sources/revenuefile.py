@@ -21,37 +21,12 @@ from quicktest.domain.retention import (
     wide_read,
 )
 from quicktest.domain.units import Unclear, read_number
+from quicktest.sources.csvfile import bad_byte, check_unique, delimiter_of
 
 WIDE_COLUMNS = (("start", "end"), ("start_mrr", "end_mrr"), ("start_arr", "end_arr"))
 LONG_COLUMNS = ("account", "period", "revenue")
 _CURRENCY = "$€£¥"
 MAX_AMOUNT = 1e15  # past any company's revenue: a figure this large is a typo or an overflow
-_DELIMITERS = (",", ";", "\t")
-
-
-def _delimiter(path: Path) -> str:
-    """The file's separator, from its header line: comma, semicolon (as spreadsheets in
-    decimal-comma countries write) or tab, whichever the header uses most."""
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline(64 * 1024)
-    except OSError:
-        return ","
-    counts = {d: first.count(d.encode()) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _bad_byte_line(path: Path) -> tuple[int, int]:
-    """Where the first byte that is not UTF-8 stands: its line, and its offset in the file
-    (a decoder working ahead in blocks cannot say which line it was on)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-        return data.count(b"\n", 0, start) + 1, start
-    return 1, 0
 
 
 class _Rows:
@@ -66,7 +41,7 @@ class _Rows:
             raise InputError("no such file", self.name) from None
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror}", self.name) from None
-        self.delimiter = _delimiter(path)
+        self.delimiter = delimiter_of(path)
         self.reader = csv.reader(self.handle, delimiter=self.delimiter)
         try:
             header = next(self.reader, None)
@@ -75,30 +50,16 @@ class _Rows:
             raise InputError(f"not a readable CSV file: {exc}", self.name, 1) from None
         except UnicodeDecodeError:
             self.close()
-            raise self._bad_byte() from None
+            raise bad_byte(self.path) from None
         if not header or not any(h.strip() for h in header):
             self.close()
             raise InputError("empty file, expected a header row", self.name, 1)
         self.header = [h.strip().lower() for h in header]
-        for index, name in enumerate(self.header):
-            if name and name in self.header[:index]:
-                self.close()
-                raise InputError(
-                    f"column {name!r} is given twice (first as column "
-                    f"{self.header.index(name) + 1}); each column name must be unique",
-                    self.name,
-                    1,
-                    index + 1,
-                )
-
-    def _bad_byte(self) -> InputError:
-        line, offset = _bad_byte_line(self.path)
-        return InputError(
-            f"not UTF-8 text (byte {offset} of the file); save it as UTF-8 (CSV UTF-8 in a "
-            "spreadsheet)",
-            self.name,
-            line,
-        )
+        try:
+            check_unique(self.header, self.name)
+        except InputError:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.handle.close()
@@ -128,7 +89,7 @@ class _Rows:
         except csv.Error as exc:
             raise self.error(f"not valid CSV: {exc}") from None
         except UnicodeDecodeError:
-            raise self._bad_byte() from None
+            raise bad_byte(self.path) from None
 
     def short_row(self, row: list[str]) -> InputError | None:
         """The error for a row with too few columns, or None for a blank row to skip."""

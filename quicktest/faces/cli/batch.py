@@ -7,16 +7,17 @@ import json
 import os
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import score
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
 from quicktest.sources.files import check_output
-from quicktest.sources.responses import read_rows
+from quicktest.sources.responses import ResponsesFile
 
 
 def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
@@ -35,14 +36,83 @@ def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
     return os.fdopen(fd, "w", encoding="utf-8"), Path(temporary)
 
 
+# A pool's workers are forked from this process after the bank is loaded: this is what they
+# read it from, since the bank's compiled rules cannot be pickled and sent to them.
+_FORKED: tuple[ResponsesFile, Path | None, bool] | None = None
+
+BLOCK = 500  # rows a worker scores at a time: large enough that passing them costs little
+PARALLEL_FROM = 256 * 1024  # bytes of responses (about 2,000 rows) before workers pay off
+
+
+class Scored(NamedTuple):
+    line: int
+    text: str  # the read as one JSON line; "" when the row is wrong
+    dominant: str = ""
+    error: str = ""  # what is wrong, in full, for the summary
+    reason: str = ""  # what is wrong, for the line on stderr
+
+
+def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
+    """Read and score rows (in a worker or here): each row's JSON line and its dominant
+    pattern, or why it is wrong; and its PDF when asked."""
+    import orjson  # 6 us a line where json takes 78: the largest cost of a batch row
+
+    assert _FORKED is not None
+    responses, out_dir, pdf = _FORKED
+    bank = responses.bank
+    render = None
+    if pdf:
+        from quicktest.faces.report.render import render
+    scored: list[Scored] = []
+    for line, cells in block:
+        row = responses.row(line, cells)
+        if row.answers is None:
+            assert row.error is not None
+            field = f" ({row.error.field})" if row.error.field else ""
+            scored.append(Scored(line, "", "", str(row.error), row.error.message + field))
+            continue
+        read = score(bank, row.answers)
+        record = {"line": line, **read.as_json()}
+        top = read.dominant.pattern.id if read.dominant else "none"
+        scored.append(Scored(line, orjson.dumps(record).decode(), top))
+        if render and out_dir:
+            render(bank, read, out_dir / f"line-{line}.pdf")
+    return scored
+
+
+def _workers(responses: Path, jobs: int | None) -> int:
+    """How many processes score: --jobs, else for a file large enough one per core and one
+    more (this process mostly waits on them: on two cores, three workers score 10,000 rows
+    in 1.6 s where two take 1.9 s and one 2.4 s)."""
+    if jobs is not None:
+        if jobs < 1:
+            raise InputError(f"expected 1 or more, got {jobs}", field="--jobs")
+        return jobs
+    try:
+        large = responses.stat().st_size >= PARALLEL_FROM
+    except OSError:
+        large = False
+    return (os.cpu_count() or 1) + 1 if large else 1
+
+
 def run_batch(
-    bank: Bank, responses: Path, out_dir: Path | None, pdf: bool, fmt: str, kept: list[str]
+    bank: Bank,
+    responses: Path,
+    out_dir: Path | None,
+    pdf: bool,
+    fmt: str,
+    kept: list[str],
+    jobs: int | None = None,
 ) -> int:
     """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped).
 
-    `kept` are files never to write over (the responses, the store)."""
+    `kept` are files never to write over (the responses, the store). Rows are read here, in
+    order; blocks of good rows are scored by `jobs` processes and written back in order, so
+    the output is the same whatever the number of processes."""
+    global _FORKED
     if pdf and out_dir is None:
         raise InputError("--pdf needs -o OUT_DIR to write the reports into", field="--pdf")
+    workers = _workers(responses, jobs)
     if out_dir:
         sink, partial = _open_out(out_dir, [str(responses), *kept])
     else:
@@ -50,35 +120,41 @@ def run_batch(
     summary_stream = sys.stdout if out_dir else sys.stderr
     dominant: Counter[str] = Counter()
     errors: list[str] = []
-    render = None
-    if pdf:
-        from quicktest.faces.report.render import render
-    progress = _progress()
-    import orjson  # 6 us a line where json takes 78: the largest cost of a batch row
-
-    def encode(record: dict) -> str:
-        return orjson.dumps(record).decode()
-
+    try:
+        _FORKED = (ResponsesFile(responses, bank), out_dir, pdf)
+    except BaseException:
+        if partial:
+            sink.close()
+            partial.unlink()
+        raise
     # Every row makes thousands of small objects that die with it, none in a cycle: the
     # collector need not keep scanning the bank and the modules for them.
     gc.freeze()
-    try:
-        for row in read_rows(responses, bank):
-            progress(row.line)
-            if row.answers is None:
-                errors.append(f"line {row.line}: {row.error}")
+    pool = _pool(workers)
+    progress = _progress()  # after the fork: the workers need no progress bar of their own
+    pending: deque = deque()
+
+    def write(lines: list[Scored]) -> None:
+        for item in lines:
+            if item.text:
+                sink.write(item.text + "\n")
+                dominant[item.dominant] += 1
+            else:  # a wrong row, reported with its line and skipped
+                errors.append(f"line {item.line}: {item.error}")
                 print(
-                    f"quicktest: {responses}:{row.line}: skipped: {row.error.message}"
-                    f"{' (' + row.error.field + ')' if row.error.field else ''}",
-                    file=sys.stderr,
+                    f"quicktest: {responses}:{item.line}: skipped: {item.reason}", file=sys.stderr
                 )
+
+    try:
+        for block in _blocks(_FORKED[0].lines(), progress):
+            if pool is None:
+                write(_score_block(block))
                 continue
-            read = score(bank, row.answers)
-            record = {"line": row.line, **read.as_json()}
-            sink.write(encode(record) + "\n")
-            dominant[read.dominant.pattern.id if read.dominant else "none"] += 1
-            if render:
-                render(bank, read, out_dir / f"line-{row.line}.pdf")
+            pending.append(pool.apply_async(_score_block, (block,)))
+            while pending and (len(pending) > 2 * workers or pending[0].ready()):
+                write(pending.popleft().get())
+        while pending:
+            write(pending.popleft().get())
     except BaseException:
         if partial:
             sink.close()
@@ -86,6 +162,9 @@ def run_batch(
         raise
     finally:
         progress(None)
+        if pool is not None:
+            pool.terminate()
+        _FORKED = None
     if partial and out_dir:
         sink.close()
         partial.replace(out_dir / "reads.jsonl")
@@ -102,6 +181,31 @@ def run_batch(
     else:
         _print_summary(bank, summary, summary_stream)
     return EXIT_INPUT if errors else EXIT_OK
+
+
+def _pool(workers: int):  # type: ignore[no-untyped-def]
+    """Worker processes forked from this one, or None to score here (one worker, or a system
+    that cannot fork)."""
+    import multiprocessing
+
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def _blocks(
+    lines: Iterable[tuple[int, list[str]]], progress: Callable[[int | None], None]
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """Rows in blocks, in order, as read."""
+    block: list[tuple[int, list[str]]] = []
+    for line, cells in lines:
+        block.append((line, cells))
+        if len(block) >= BLOCK:
+            progress(line)
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 def _print_summary(bank: Bank, summary: dict, stream) -> None:

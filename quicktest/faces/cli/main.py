@@ -249,6 +249,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         args.pdf,
         args.format,
         _workspace(args).kept_files(),
+        args.jobs,
     )
 
 
@@ -499,6 +500,13 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         help="write reads.jsonl (and PDFs) here instead of to stdout",
     )
     batch.add_argument("--pdf", action="store_true", help="one PDF report per good row")
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes that score (default: one per core and one more for a large file, "
+        "else 1)",
+    )
 
     serve = command("serve", cmd_serve, "Serve the terminal app in a web browser.")
     serve.add_argument("--host", default="127.0.0.1")
