@@ -39,6 +39,20 @@ def cli(capsys, monkeypatch, tmp_path):
     return run
 
 
+def refusing_library(part: str) -> str:
+    """A sitecustomize.py that makes cffi fail to load any library whose name holds `part`,
+    as on a machine without it (everything else loads for real)."""
+    return f"""
+import cffi.api
+_dlopen = cffi.api.FFI.dlopen
+def dlopen(self, name, *args, **kwargs):
+    if {part!r} in str(name):
+        raise OSError(f"cannot load library {{name!r}}: cannot open shared object file")
+    return _dlopen(self, name, *args, **kwargs)
+cffi.api.FFI.dlopen = dlopen
+"""
+
+
 def text_of(pdf: Path) -> str:
     """A PDF's text as read back by pypdf, with every run of white space as one space."""
     from pypdf import PdfReader

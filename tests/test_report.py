@@ -17,7 +17,7 @@ from quicktest.faces.report.render import Renderer, report_date
 from quicktest.sources.answersfile import load_answers
 from quicktest.sources.locations import templates_dir
 
-from .conftest import EXAMPLES, ROOT, text_of
+from .conftest import EXAMPLES, ROOT, refusing_library, text_of
 
 EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch page,
     "borrowed_nrr": 6,  # metrics, appendix (method and sources may take one more)
@@ -209,17 +209,6 @@ def test_emoji_in_a_name_are_drawn_with_an_emoji_font(cli, tmp_path):
     assert "Acme 🚀 Rocket" in text_of(pdf)
 
 
-NO_HARFBUZZ_SUBSET = """
-import cffi.api
-_dlopen = cffi.api.FFI.dlopen
-def dlopen(self, name, *args, **kwargs):
-    if "harfbuzz-subset" in str(name):
-        raise OSError(f"cannot load library {name!r}: cannot open shared object file")
-    return _dlopen(self, name, *args, **kwargs)
-cffi.api.FFI.dlopen = dlopen
-"""
-
-
 @pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
 def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path, subsetter):
     """WeasyPrint subsets fonts with HarfBuzz when Debian's libharfbuzz-subset is there and
@@ -232,7 +221,7 @@ def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path
     env = {**os.environ}
     env.pop("SOURCE_DATE_EPOCH", None)
     if subsetter == "fonttools":
-        (tmp_path / "sitecustomize.py").write_text(NO_HARFBUZZ_SUBSET)
+        (tmp_path / "sitecustomize.py").write_text(refusing_library("harfbuzz-subset"))
         env["PYTHONPATH"] = str(tmp_path)
     outputs = []
     example = EXAMPLES / "borrowed_nrr.yaml"

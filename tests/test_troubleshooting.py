@@ -19,26 +19,17 @@ from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.too_small import TooSmallScreen
 from quicktest.sources.store import Store
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, refusing_library
 
 README = (ROOT / "README.md").read_text()
 TROUBLESHOOTING = README[README.index("## Troubleshooting") :]
 
 # Stands in for a machine without Pango: the dynamic loader refuses exactly that library,
 # as it would if libpango were not installed; everything else loads for real.
-NO_PANGO = """
-import cffi.api
-_dlopen = cffi.api.FFI.dlopen
-def dlopen(self, name, *args, **kwargs):
-    if "pango" in str(name):
-        raise OSError(f"cannot load library {name!r}: cannot open shared object file")
-    return _dlopen(self, name, *args, **kwargs)
-cffi.api.FFI.dlopen = dlopen
-"""
 
 
 def test_missing_pango_says_what_to_install(tmp_path):
-    (tmp_path / "sitecustomize.py").write_text(NO_PANGO)
+    (tmp_path / "sitecustomize.py").write_text(refusing_library("pango"))
     out = tmp_path / "read.pdf"
     result = subprocess.run(
         [sys.executable, "-m", "quicktest", "report", EXAMPLES / "healthy.yaml", "-o", out],
