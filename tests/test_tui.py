@@ -243,3 +243,28 @@ def test_snapshot_review(snap_compare, bank, store):
 def test_snapshot_result(snap_compare, bank, store, theme):
     app, run_before = _app(bank, store, "result", theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_session_begun_here_leads_its_own_respondents_page(
+    bank, store, tmp_path, monkeypatch
+):
+    """The export waits for the session's own writes to land before it reads the client's
+    respondents, so a session begun a moment ago is the one the page calls this report."""
+    monkeypatch.chdir(tmp_path)
+    other = store.create(bank, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01")
+    store.set_answer(other.id, "renewal_case", "measured_outcome")
+    app = QuickTestApp(
+        bank, store, client="Acme Analytics", respondent="Dana Lee, CFO", render_pdf=render
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in bank.questions:
+            await pilot.press("1")
+        await pilot.press("escape", "r")  # past the metrics form, to the read
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (pdf,) = Path.cwd().glob("acme-analytics-*.pdf")
+    text = text_of(pdf)
+    assert "The rest of this report is the read of Dana Lee, CFO." in text
+    assert "Sam Ortiz, CS lead" in text

@@ -504,8 +504,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="processes that score (default: one per core and one more for a large file, "
-        "else 1)",
+        help="processes that score (default: one per core and one more for a large file, else 1)",
     )
 
     serve = command("serve", cmd_serve, "Serve the terminal app in a web browser.")

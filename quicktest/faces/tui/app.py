@@ -19,7 +19,7 @@ from quicktest.domain.engine import Read, score
 from quicktest.domain.errors import InputError, SetupError
 from quicktest.domain.response import Response
 from quicktest.faces.tui import messages
-from quicktest.faces.tui.saving import Saver
+from quicktest.faces.tui.saving import LOCK_WAIT, Saver
 from quicktest.sources.store import DONE, IN_PROGRESS, Session, Store
 
 if TYPE_CHECKING:
@@ -172,16 +172,24 @@ class QuickTestApp(App[None]):
             self.notify("PDF export is not available here.", severity="warning")
             return
         self.notify("Rendering the PDF…")
+        self._render(self.read(), self._current())
+
+    def _respondents(self, session: Session) -> Respondents | None:
+        """The client's respondents, read once every queued write has landed (so this session
+        is among them), on a connection of the calling thread's own."""
         from quicktest.services import Workspace
 
-        # The store is read here: its connection belongs to this thread, not the worker's.
-        session = self._current()
-        others = Workspace(bank=self.bank, store=self.store).respondents_of_session(session)
-        self._render(self.read(), session, others)
+        self.saver.flush()
+        with Store(self.store.path, lock_wait=LOCK_WAIT, today=self.store.today) as store:
+            return Workspace(bank=self.bank, store=store).respondents_of_session(session)
 
     @work(thread=True, exclusive=True)
-    def _render(self, read: Read, session: Session, others: Respondents | None) -> None:
+    def _render(self, read: Read, session: Session) -> None:
         assert self.render_pdf is not None
+        try:
+            others = self._respondents(session)
+        except InputError:
+            others = None  # the store cannot be read now: the PDF goes without that page
         name = (session.client or "quicktest").lower()
         slug = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:60] or "quicktest"
         path = Path.cwd() / f"{slug}-{session.date}-{session.id}.pdf"
