@@ -107,32 +107,17 @@ def run_batch(
     """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped).
 
     `kept` are files never to write over (the responses, the store). Rows are read here, in
-    order; blocks of good rows are scored by `jobs` processes and written back in order, so
-    the output is the same whatever the number of processes."""
+    order, in blocks; each block is checked and scored by one of `jobs` processes and written
+    back in the order it was read, so the output is the same whatever their number."""
     global _FORKED
     if pdf and out_dir is None:
         raise InputError("--pdf needs -o OUT_DIR to write the reports into", field="--pdf")
     workers = _workers(responses, jobs)
-    if out_dir:
-        sink, partial = _open_out(out_dir, [str(responses), *kept])
-    else:
-        sink, partial = sys.stdout, None
+    rows = ResponsesFile(responses, bank)  # a bad header is refused before any output is made
+    sink, partial = _open_out(out_dir, [str(responses), *kept]) if out_dir else (sys.stdout, None)
     summary_stream = sys.stdout if out_dir else sys.stderr
     dominant: Counter[str] = Counter()
     errors: list[str] = []
-    try:
-        _FORKED = (ResponsesFile(responses, bank), out_dir, pdf)
-    except BaseException:
-        if partial:
-            sink.close()
-            partial.unlink()
-        raise
-    # Every row makes thousands of small objects that die with it, none in a cycle: the
-    # collector need not keep scanning the bank and the modules for them.
-    gc.freeze()
-    pool = _pool(workers)
-    progress = _progress()  # after the fork: the workers need no progress bar of their own
-    pending: deque = deque()
 
     def write(lines: list[Scored]) -> None:
         for item in lines:
@@ -145,8 +130,15 @@ def run_batch(
                     f"quicktest: {responses}:{item.line}: skipped: {item.reason}", file=sys.stderr
                 )
 
+    _FORKED = (rows, out_dir, pdf)
+    # Every row makes thousands of small objects that die with it, none in a cycle: the
+    # collector need not keep scanning the bank and the modules for them.
+    gc.freeze()
+    pool = _pool(workers)
+    progress = _progress()  # after the fork: the workers need no progress bar of their own
+    pending: deque = deque()
     try:
-        for block in _blocks(_FORKED[0].lines(), progress):
+        for block in _blocks(rows.lines(), progress):
             if pool is None:
                 write(_score_block(block))
                 continue
