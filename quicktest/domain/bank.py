@@ -215,7 +215,3 @@ class Bank(NamedTuple):
         """Whether `level` is `wanted` or stronger ("none" is below every level)."""
         names = [lv.name for lv in self.levels]
         return level in names and names.index(level) <= names.index(wanted)
-
-    def benchmark_for(self, metric: str) -> Benchmark | None:
-        """The benchmark that measures `metric`: faces find benchmarks by metric, not id."""
-        return next((b for b in self.benchmarks if b.metric == metric), None)

@@ -216,9 +216,6 @@ class Metrics:
         """The current value of a metric (the latest quarter for a series), or None."""
         return self.current.get(name)
 
-    def with_notes(self, notes: tuple[str, ...]) -> Metrics:
-        return Metrics(self.given, self.computed, self.notes + notes)
-
     def series(self, name: str) -> tuple[float, ...]:
         value = self.given.get(name)
         if value is None:

@@ -79,10 +79,6 @@ def read_number(text: str, amount: bool = False) -> float | None:
     return float(sign + body) if _NUMBER.match(body) else None
 
 
-def _number(text: str, amount: bool = False) -> float | None:
-    return read_number(text, amount)
-
-
 def parse_value(spec: MetricSpec, raw: object) -> float:
     """One value as written by a person (115%, 115, 1.15, $1.2M) to a number in base units.
 
@@ -98,10 +94,10 @@ def parse_value(spec: MetricSpec, raw: object) -> float:
     try:
         if spec.unit == "percent":
             if text.endswith("%"):
-                value = _number(text[:-1])
+                value = read_number(text[:-1])
                 value = None if value is None else value / 100
             else:
-                value = _number(text)
+                value = read_number(text)
                 if value is not None and abs(value) > 1:
                     whole = isinstance(raw, int) or not any(m in text for m in ".,")
                     if abs(value) > spec.high:
@@ -114,7 +110,7 @@ def parse_value(spec: MetricSpec, raw: object) -> float:
         else:
             text = text.lstrip("$€£").strip()
             scale = _SCALE.get(text[-1:].lower(), 1) if spec.unit == "currency" else 1
-            value = _number(text[:-1] if scale != 1 else text, amount=spec.unit == "currency")
+            value = read_number(text[:-1] if scale != 1 else text, amount=spec.unit == "currency")
             value = None if value is None else value * scale
     except Unclear as exc:
         raise InputError(str(exc), field=spec.name) from None

@@ -166,7 +166,7 @@ def _pattern(bank: Bank, read: Read, p: PatternRead) -> PatternView:
         pattern.progress,
         pattern.watch,
         [_evidence_row(bank, read, e) for e in p.moved_by],
-        [ALL[e.ref].label for e in p.evidence if e.status == "unknown"],
+        [ALL[name].label for name in p.unknown],
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import PatternRead, Read
 from quicktest.domain.metrics import ALL
-from quicktest.faces.text.style import LEVEL_STYLE, Out, bar
+from quicktest.faces.levels import LEVEL_STYLE, bar
+from quicktest.faces.text.style import Out
 
 BASIS_WORDS = {"answers": "answers", "metrics": "metrics", "answers+metrics": "answers and metrics"}
 

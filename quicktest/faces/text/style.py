@@ -24,7 +24,6 @@ _CODES = {
     "yellow": "33",
     "cyan": "36",
 }
-LEVEL_STYLE = {"strong": "bold red", "moderate": "yellow", "weak": "cyan", "none": "dim"}
 
 
 def width_of(text: str) -> int:
@@ -121,8 +120,3 @@ class Out:
                     parts.append(aligned + " " * gap)
                 parts.append(self.styled(tail, row[-1][1]))
                 self.stream.write("".join(parts).rstrip() + "\n")
-
-
-def bar(score: float, width: int = 12) -> str:
-    filled = round(score * width)
-    return "█" * filled + "░" * (width - filled)

@@ -14,15 +14,9 @@ from textual.widgets.option_list import Option
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import PatternRead, Read
 from quicktest.domain.metrics import ALL
+from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.tui.messages import ExportRequested, MarkedDone, Navigate
 from quicktest.sources.store import Session
-
-LEVEL_STYLE = {"strong": "bold red", "moderate": "yellow", "weak": "cyan", "none": "dim"}
-
-
-def bar(score: float, width: int) -> str:
-    filled = round(score * width)
-    return "█" * filled + "░" * (width - filled)
 
 
 class ResultScreen(Screen[None]):
@@ -101,7 +95,7 @@ class ResultScreen(Screen[None]):
         for item in p.moved_by:
             text.append(f"{item.points:+g} ", style="green" if item.points < 0 else "bold")
             text.append(f"{item.text}\n")
-        unknown = [ALL[e.ref].label for e in p.evidence if e.status == "unknown"]
+        unknown = [ALL[name].label for name in p.unknown]
         if unknown:
             text.append(f"Not provided: {', '.join(unknown)}\n", style="dim italic")
         text.append("\nHow to measure progress\n", style="bold underline")
