@@ -2,8 +2,9 @@
 
 Every answer and every metric rule is evaluated; none stops the others. Each records what it
 saw and whether it held, and that trace is the evidence shown beside the score. The bank is
-compiled once (`Tables`): per pattern, each question's best possible points and each option's
-weight, and each rule as a prepared predicate; a read then only looks values up.
+compiled once (`Tables`): per question, the best points each pattern can get from it and the
+evidence each option gives; each rule as a prepared predicate; a read then only looks values
+up.
 """
 
 from __future__ import annotations
@@ -118,11 +119,11 @@ class Tables(NamedTuple):
     """A bank prepared for scoring: built once, when the bank is loaded.
 
     Answers are read in one pass for all patterns: per question, the best points each pattern
-    could get from it, and per option the (pattern index, weight, reading) it gives.
+    could get from it, and per option the (pattern index, evidence) pairs it gives.
     """
 
     questions: tuple[
-        tuple[str, tuple[float, ...], dict[str, tuple[tuple[int, float, str], ...]]], ...
+        tuple[str, tuple[float, ...], dict[str, tuple[tuple[int, Evidence], ...]]], ...
     ]
     rules: tuple[tuple[_Rule, ...], ...]  # per pattern, in bank order
     bands: tuple[tuple[Benchmark, tuple[tuple[Predicate, Band], ...], Band], ...]
@@ -149,20 +150,7 @@ def compile_bank(bank: Bank) -> Tables:
         )
         for q in bank.questions
     )
-    rules = tuple(
-        tuple(
-            _Rule(
-                rule,
-                compile_condition(rule.when),
-                leaf_metrics(rule.when)[0],
-                tuple((n, ALL[n].label) for n in dict.fromkeys(leaf_metrics(rule.when))),
-                tuple(leaf_metrics(rule.when)),
-                frozenset(leaf_metrics(rule.when)),
-            )
-            for rule in pattern.metric_rules
-        )
-        for pattern in bank.patterns
-    )
+    rules = tuple(tuple(_compile_rule(r) for r in p.metric_rules) for p in bank.patterns)
     bands = tuple(
         (
             benchmark,
@@ -185,6 +173,18 @@ def compile_bank(bank: Bank) -> Tables:
             for m in leaf_metrics(band.when)
         ),
         tuple(BandUsed(b, fallback) for b, _, fallback in bands),
+    )
+
+
+def _compile_rule(rule: MetricRule) -> _Rule:
+    leaves = tuple(leaf_metrics(rule.when))
+    return _Rule(
+        rule,
+        compile_condition(rule.when),
+        leaves[0],
+        tuple((n, ALL[n].label) for n in dict.fromkeys(leaves)),
+        leaves,
+        frozenset(leaves),
     )
 
 
