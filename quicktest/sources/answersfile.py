@@ -15,7 +15,7 @@ from typing import Any
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import Metrics, parse_metrics
-from quicktest.domain.response import MAX_NAME, Response, StaleAnswer
+from quicktest.domain.response import MAX_NAME, Response, StaleAnswer, split_stale
 from quicktest.domain.units import plain
 from quicktest.sources.yamlfile import Located, load_yaml
 
@@ -82,15 +82,29 @@ def answers_from(located: Located, bank: Bank) -> Response:
     raw_answers = data.get("answers") or {}
     if not isinstance(raw_answers, Mapping):
         raise located.error(("answers",), "expected a mapping of question id to option id")
-    other_bank = _answered_with_another_bank(located, data, bank)
+    stale: tuple[StaleAnswer, ...] = ()
+    if _answered_with_another_bank(located, data, bank):
+        given = {str(q): str(o) for q, o in raw_answers.items() if o is not None}
+        answers, stale = split_stale(bank, given)
+    else:
+        answers = _checked_answers(located, raw_answers, bank)
+    return Response(
+        answers,
+        _metrics(located, data.get("metrics"), "metrics"),
+        _text(located, data, "client"),
+        _text(located, data, "respondent"),
+        _date(located, data),
+        stale,
+    )
+
+
+def _checked_answers(located: Located, raw: Mapping, bank: Bank) -> dict[str, str]:
+    """Each answer checked against the bank: an unknown question or option is refused, with
+    a near match where there is one."""
     answers: dict[str, str] = {}
-    stale: list[StaleAnswer] = []
-    for question_id, option_id in raw_answers.items():
+    for question_id, option_id in raw.items():
         path = ("answers", question_id)
         question = bank.question_by_id.get(str(question_id))
-        if question is None and other_bank and option_id is not None:
-            stale.append(StaleAnswer(str(question_id), str(option_id), True))
-            continue
         if question is None:
             raise located.error(
                 path,
@@ -100,9 +114,6 @@ def answers_from(located: Located, bank: Bank) -> Response:
         if option_id is None:
             continue  # left blank: unanswered
         options = [o.id for o in question.options]
-        if str(option_id) not in options and other_bank:
-            stale.append(StaleAnswer(question.id, str(option_id), False))
-            continue
         if str(option_id) not in options:
             raise located.error(
                 path,
@@ -110,14 +121,7 @@ def answers_from(located: Located, bank: Bank) -> Response:
                 did_you_mean(option_id, options) or f"expected one of {', '.join(options)}",
             )
         answers[question.id] = str(option_id)
-    return Response(
-        answers,
-        _metrics(located, data.get("metrics"), "metrics"),
-        _text(located, data, "client"),
-        _text(located, data, "respondent"),
-        _date(located, data),
-        tuple(stale),
-    )
+    return answers
 
 
 def _text(located: Located, data: Mapping, key: str) -> str | None:
