@@ -339,14 +339,6 @@ class Store:
     def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
         db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
 
-    def set_details(self, session_id: str, client: str | None, respondent: str | None) -> None:
-        with self._write() as db:
-            db.execute(
-                "UPDATE sessions SET client = ?, respondent = ? WHERE id = ?",
-                (client or None, respondent or None, session_id),
-            )
-            self._touch(db, session_id)
-
     def set_answer(
         self, session_id: str, question_id: str, option_id: str | None, position: int | None = None
     ) -> None:

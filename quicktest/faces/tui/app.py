@@ -103,12 +103,7 @@ class QuickTestApp(App[None]):
     # --- the session ------------------------------------------------------------------------
 
     def read(self) -> Read:
-        assert self.session is not None
-        return score(self.bank, self.response())
-
-    def response(self) -> Response:
-        assert self.session is not None
-        return self.session.response(self.bank)
+        return score(self.bank, self._current().response(self.bank))
 
     def open_session(self, session: Session) -> None:
         """Show a session where it stopped: its next question, or its result when done."""
