@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 from quicktest.domain import metrics as metric_specs
 from quicktest.domain.bank import LEVEL_NAMES
 from quicktest.domain.errors import InputError, InputErrors, did_you_mean
+from quicktest.sources.bank import FILES
 from quicktest.sources.yamlfile import Located, parse_yaml
 
-FILES = ("bank.yaml", "questions.yaml", "patterns.yaml", "benchmarks.yaml")
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
 
