@@ -246,28 +246,20 @@ class Store:
         )
         raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
 
-    def _client_names(self) -> list[str]:
-        return sorted(
+    def _spellings(self, name: str) -> list[str]:
+        """Every stored spelling of the one client `name` means: the same name in any case,
+        script or spacing (Ärzte, ärzte), else the one client whose name contains it; none
+        when no name does. A part that several clients' names contain is ambiguous and says
+        which. (Folded in Python: SQLite's lower() knows only ASCII letters.)"""
+        names = sorted(
             row[0] for row in self.db.execute("SELECT DISTINCT client FROM sessions") if row[0]
         )
-
-    def _spellings(self, name: str) -> list[str]:
-        """Every stored name that is `name` in another case or spacing."""
-        return [n for n in self._client_names() if _fold(n) == _fold(name)]
-
-    def resolve_client(self, name: str) -> str | None:
-        """The client's name as stored: the same name in any case and script (Ärzte,
-        ärzte), else the one name that contains it; None when none does. A part that
-        several names contain is ambiguous and says which."""
         wanted = _fold(name)
-        names = self._client_names()
         exact = [n for n in names if _fold(n) == wanted]
         if exact:
-            return exact[0]
+            return exact
         partial = [n for n in names if wanted and wanted in _fold(n)]
-        if len({_fold(n) for n in partial}) == 1:
-            return partial[0]
-        if len(partial) > 1:
+        if len({_fold(n) for n in partial}) > 1:
             raise InputError(
                 f"client {name!r} is ambiguous: it matches {len(partial)} clients "
                 f"({'; '.join(partial[:10])})",
@@ -275,7 +267,7 @@ class Store:
                 field="--client",
                 hint="give the whole name",
             )
-        return partial[0] if partial else None
+        return partial
 
     def get(self, session_id: str) -> Session:
         (session,) = self._load("id = ?", [self.resolve(session_id)])
@@ -285,9 +277,7 @@ class Store:
         """Sessions, the latest first: by date, then by last change, then by creation."""
         where, params = ["1=1"], []
         if client:
-            # case folded in Python, not SQLite's lower(), which knows only ASCII letters:
-            # every spelling of the one client the name resolves to
-            same = self._spellings(self.resolve_client(client) or client)
+            same = self._spellings(client)
             where.append(f"client IN ({','.join('?' * len(same)) or 'NULL'})")
             params.extend(same)
         if state:
