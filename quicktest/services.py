@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the store and comparisons load only for the commands that u
     from quicktest.domain.bank import Bank
     from quicktest.domain.compare import Respondents
     from quicktest.domain.response import Response
+    from quicktest.sources.revenue.engine import RevenueFile
     from quicktest.sources.store import Session, Store
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -112,7 +113,7 @@ class Workspace:
         ref: str | None,
         client: str | None = None,
         metrics_file: str | None = None,
-        revenue_file: str | None = None,
+        revenue_file: RevenueFile | None = None,
     ) -> tuple[Response, Session | None]:
         """A response (a file, a session id or a client's latest session) with a metrics
         file and a revenue file merged in, and the session it came from, if any."""
@@ -131,11 +132,7 @@ class Workspace:
 
             metrics = metrics.merged(load_metrics_file(metrics_file), "the metrics file")
         if revenue_file:
-            from pathlib import Path
-
-            from quicktest.sources.revenuefile import read_revenue
-
-            metrics = metrics.merged(read_revenue(Path(revenue_file)).metrics())
+            metrics = metrics.merged(revenue_file.read().metrics())
         return response._replace(metrics=metrics), session
 
     def client_sessions(self, client: str) -> list[Session]:

@@ -33,7 +33,7 @@ from quicktest.faces.cli.main import main
 from quicktest.sources.answersfile import load_answers, load_metrics_file
 from quicktest.sources.bank import load_bank
 from quicktest.sources.responses import read_rows
-from quicktest.sources.revenuefile import read_revenue
+from quicktest.sources.revenue.engine import read_revenue
 from quicktest.sources.store import Store
 
 from .conftest import EXAMPLES as EXAMPLE_FILES

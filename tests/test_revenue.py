@@ -4,6 +4,7 @@ cases for every kind of account, --by, windows, history, bad files and propertie
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quicktest.domain.errors import InputError
-from quicktest.domain.retention import Movement
-from quicktest.sources.revenuefile import read_revenue
+from quicktest.sources.revenue.engine import Options, read_revenue
 
 from .conftest import DATA
 
@@ -185,9 +185,14 @@ def test_score_with_revenue_uses_computed_metrics_and_says_so(cli, tmp_path):
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False) | st.just(0.0)
 
 
-@given(st.lists(st.tuples(amounts, amounts), max_size=40))
+@given(st.lists(st.tuples(amounts, amounts), min_size=1, max_size=40))
 def test_grr_never_exceeds_100_or_nrr_and_nrr_is_grr_plus_expansion(pairs):
-    movement = Movement.between([s for s, _ in pairs], [e for _, e in pairs])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "revenue.csv"
+        path.write_text(
+            "account,start,end\n" + "".join(f"a{i},{s!r},{e!r}\n" for i, (s, e) in enumerate(pairs))
+        )
+        movement = read_revenue(path, options=Options(decimal="point")).total
     if movement.start == 0:
         assert movement.nrr is None and movement.grr is None
         return

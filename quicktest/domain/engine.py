@@ -100,6 +100,7 @@ class Read(NamedTuple):
                 u.benchmark.id: {"band": u.band.label, "value": u.band.value} for u in self.bands
             },
             "notes": self.notes,
+            "warnings": list(self.metrics.warnings),
         }
 
 

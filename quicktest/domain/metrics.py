@@ -181,17 +181,19 @@ class Metrics:
     a series, given before derived), computed once so that rules only look values up.
     """
 
-    __slots__ = ("_shown", "computed", "current", "derived", "given", "notes")
+    __slots__ = ("_shown", "computed", "current", "derived", "given", "notes", "warnings")
 
     def __init__(
         self,
         given: Mapping[str, Value] | None = None,
         computed: frozenset[str] = frozenset(),  # names that came from a revenue file
         notes: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),  # why a revenue file's figures may be doubtful
     ) -> None:
         self.given: Mapping[str, Value] = given if given is not None else {}
         self.computed = computed
         self.notes = notes
+        self.warnings = warnings
         self.derived: dict[str, float] = _derive(self.given)
         current: dict[str, float] = dict(self.derived)
         for name, value in self.given.items():
@@ -243,7 +245,12 @@ class Metrics:
                     f"{name}: {show_value(spec, value)} from {source} replaces the given "
                     f"{show_value(spec, self.given[name])}"
                 )
-        return Metrics({**self.given, **other.given}, self.computed | other.computed, tuple(notes))
+        return Metrics(
+            {**self.given, **other.given},
+            self.computed | other.computed,
+            tuple(notes),
+            self.warnings + other.warnings,
+        )
 
 
 def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Retention maths: NRR, GRR and logo retention of a cohort, over a window of periods.
+"""Retention maths: what NRR, GRR and logo retention mean, and what a revenue file's read holds.
 
 The cohort is every account with revenue at the start; accounts without starting revenue are
 new and left out of every ratio:
@@ -7,28 +7,29 @@ new and left out of every ratio:
     GRR = (start - churn - contraction) / start
     logo retention = cohort accounts still paying at the end / cohort accounts
 
-Periods are month numbers (year * 12 + month - 1); quarters stand at their first month.
+The sums themselves are computed by the revenue engine (`sources.revenue`, in SQL); this
+module names them, turns them into ratios and words, and holds the rules for the windows and
+for the warnings a file earns. Periods are month numbers (year * 12 + month - 1); quarters
+stand at their first month.
 """
 
 from __future__ import annotations
 
-import operator
 import re
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from itertools import compress
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import Metrics
 
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$", re.IGNORECASE)
-K = TypeVar("K")
+_PERIOD = re.compile(
+    r"^(\d{4})-(?:(0[1-9]|1[0-2])(?:-(\d{2})(?:[ T][\d:.]+)?)?|Q([1-4]))$", re.IGNORECASE
+)
+LAG = 12  # months between a window's start and end, unless --from and --to say otherwise
+INCOMPLETE_SHARE = 0.5  # an end period with under half the paying accounts of the one before
+MIN_ACCOUNTS_FOR_INCOMPLETE = 5  # below this, a drop is ordinary churn, not a cut-off export
 
 
-@dataclass
-class Movement:
+class Movement(NamedTuple):
     """Revenue movements of one cohort over one window, in currency units."""
 
     start: float = 0.0
@@ -41,32 +42,24 @@ class Movement:
     new: int = 0
 
     @classmethod
-    def between(cls, starts: list[float], ends: list[float], new: int = 0) -> Movement:
-        """The movement of accounts with revenue `starts[i]` at the start, `ends[i]` at the end.
-
-        Accounts with no starting revenue are new (`new` counts those already left out):
-        counted, and left out of every sum. The sums run in C (map, compress): this is the
-        inner loop of every trailing window.
-        """
-        if 0.0 in starts:
-            new += sum(1 for s, e in zip(starts, ends, strict=True) if s <= 0 < e)
-            pairs = [(s, e) for s, e in zip(starts, ends, strict=True) if s > 0]
-            starts, ends = [s for s, _ in pairs], [e for _, e in pairs]
-        start = sum(starts)
-        kept = sum(map(min, starts, ends))
-        churn = sum(compress(starts, map(operator.not_, ends)))
+    def of(
+        cls,
+        start: float,
+        kept: float,
+        churn: float,
+        expansion: float,
+        cohort: int,
+        retained: int,
+        new: int,
+    ) -> Movement:
+        """A movement from the engine's sums; contraction is what is neither kept nor churned.
+        Sums that reach here in another order may differ in their last bits: kept is held
+        within start, so GRR can never read above 100%."""
+        kept = min(kept, start)
         return cls(
-            start=start,
-            churn=churn,
-            contraction=start - kept - churn,
-            expansion=sum(map(max, starts, ends)) - start,
-            kept=kept,
-            cohort=len(starts),
-            retained=len(ends) - ends.count(0.0),
-            new=new,
+            start, churn, max(start - kept - churn, 0.0), expansion, kept, cohort, retained, new
         )
 
-    # start - churn - contraction, summed per account so rounding cannot push GRR past 0 or 1
     @property
     def nrr(self) -> float | None:
         return (self.kept + self.expansion) / self.start if self.start else None
@@ -101,28 +94,38 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-@dataclass(frozen=True)
-class HistoryPoint:
+class HistoryPoint(NamedTuple):
     period: str
     nrr: float | None
     grr: float | None
 
 
-@dataclass
-class RevenueRead:
+class DataWarning(NamedTuple):
+    """Something in a revenue file that makes its figures doubtful, and what to do about it."""
+
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class RevenueRead(NamedTuple):
     """What a revenue file says: the total movement, per --by value, and NRR over time."""
 
     file: str
-    shape: str  # "wide" or "long"
+    shape: str  # "wide", "long" or "subscriptions"
     total: Movement
     by_column: str | None = None
-    by: dict[str, Movement] = field(default_factory=dict)
+    by: dict[str, Movement] = {}
     window: tuple[str, str] | None = None  # long files: start and end period
-    history: list[HistoryPoint] = field(default_factory=list)
-    quarterly_history: list[HistoryPoint] = field(default_factory=list)
+    history: list[HistoryPoint] = []
+    quarterly_history: list[HistoryPoint] = []
+    warnings: tuple[DataWarning, ...] = ()
 
     def metrics(self) -> Metrics:
-        """The computed metric inputs, to merge into a read (a computed value wins)."""
+        """The computed metric inputs, to merge into a read (a computed value wins), with
+        the file's warnings."""
         given: dict[str, Any] = {}
         for name in ("nrr", "grr", "logo_retention"):
             value = getattr(self.total, name)
@@ -131,10 +134,16 @@ class RevenueRead:
         series = tuple(round(p.nrr, 6) for p in self.quarterly_history if p.nrr is not None)
         if len(series) > 1:
             given["nrr_history"] = series
-        return Metrics(given, computed=frozenset(given))
+        warnings = tuple(w.message for w in self.warnings)
+        return Metrics(given, computed=frozenset(given), warnings=warnings)
 
     def as_json(self) -> dict[str, Any]:
-        out = {"file": self.file, "shape": self.shape, **self.total.as_json()}
+        out = {
+            "file": self.file,
+            "shape": self.shape,
+            "warnings": [w.as_json() for w in self.warnings],
+            **self.total.as_json(),
+        }
         if self.window:
             out["window"] = {"from": self.window[0], "to": self.window[1]}
             out["nrr_history"] = [
@@ -147,24 +156,19 @@ class RevenueRead:
         return out
 
 
-# --- reading --------------------------------------------------------------------------------
-
-
-def _members(keyed: Iterable[tuple[K, str]]) -> dict[str, list[K]]:
-    """The keys (rows or accounts) under each --by value, gathered in one pass."""
-    members: dict[str, list[K]] = defaultdict(list)
-    for key, label in keyed:
-        members[label].append(key)
-    return members
+# --- periods and windows ------------------------------------------------------------------
 
 
 def period_index(text: str) -> tuple[int, bool] | None:
-    """A period as a month number (quarters at their first month), and whether a quarter."""
+    """A period as a month number (quarters at their first month), and whether a quarter.
+    A full date (2025-03-14, with or without a time) stands for its month."""
     match = _PERIOD.match(text)
     if not match:
         return None
-    year, month, quarter = match.groups()
+    year, month, day, quarter = match.groups()
     if month:
+        if day is not None and not 1 <= int(day) <= 31:
+            return None
         return int(year) * 12 + int(month) - 1, False
     return int(year) * 12 + (int(quarter) - 1) * 3, True
 
@@ -174,93 +178,35 @@ def period_name(index: int, quarterly: bool) -> str:
     return f"{year}-Q{month // 3 + 1}" if quarterly else f"{year}-{month + 1:02d}"
 
 
-def wide_read(
-    file: str,
-    starts: list[float],
-    ends: list[float],
-    labels: list[str] | None,
-    by: str | None,
-) -> RevenueRead:
-    """The read of a wide file: each account's start and end revenue (and --by value)."""
-    groups = (
-        {
-            label: Movement.between([starts[i] for i in rows_of], [ends[i] for i in rows_of])
-            for label, rows_of in _members(enumerate(labels)).items()
-        }
-        if labels is not None
-        else {}
-    )
-    return RevenueRead(file, "wide", Movement.between(starts, ends), by, groups)
+def parse_period(text: str, flag: str, quarterly: bool, file: str | None = None) -> int:
+    """A period given on the command line, of the file's kind (months or quarters)."""
+    parsed = period_index(text.strip())
+    if parsed is None or parsed[1] != quarterly or len(text.strip()) > 8:
+        example = "2026-Q1" if quarterly else "2026-03"
+        raise InputError(f"{flag} expects a period such as {example}, got {text!r}", file)
+    return parsed[0]
 
 
-def long_read(
-    file: str,
-    revenue: dict[int, dict[str, float]],
-    quarterly: bool,
-    labels: dict[str, str],
-    by: str | None,
-    start: str | None,
-    end: str | None,
-) -> RevenueRead:
-    """The read of a long file: revenue by period and account, over the chosen window."""
-    known = sorted(revenue)
-    first, last = _window(file, known, quarterly, start, end)
-    total = _movement(revenue[first], revenue[last])
-    groups = {
-        label: _movement(
-            *(
-                {n: period[n] for n in names if n in period}
-                for period in (revenue[first], revenue[last])
-            )
-        )
-        for label, names in _members(labels.items()).items()
-    }
-    ends = [index for index in known if index - 12 in revenue]
-    history = [
-        HistoryPoint(period_name(index, quarterly), m.nrr, m.grr)
-        for index in ends
-        for m in (_movement(revenue[index - 12], revenue[index]),)
-    ]
-    quarter_ends = [
-        point for index, point in zip(ends, history, strict=True) if quarterly or index % 3 == 2
-    ]
-    return RevenueRead(
-        file,
-        "long",
-        total,
-        by,
-        groups,
-        (period_name(first, quarterly), period_name(last, quarterly)),
-        history,
-        quarter_ends,
-    )
-
-
-def _movement(first: dict[str, float], last: dict[str, float]) -> Movement:
-    """The movement from one period's revenue by account to another's."""
-    new = sum(1 for name in last.keys() - first.keys() if last[name] > 0)
-    return Movement.between(list(first.values()), [last.get(n, 0.0) for n in first], new)
-
-
-def _window(
+def choose_window(
     file: str, known: list[int], quarterly: bool, start: str | None, end: str | None
 ) -> tuple[int, int]:
-    """The start and end period: twelve months apart, ending at the last period by default."""
-
-    def parse(text: str, flag: str) -> int:
-        parsed = period_index(text.strip())
-        if parsed is None or parsed[1] != quarterly:
-            example = "2026-Q1" if quarterly else "2026-03"
-            raise InputError(f"{flag} expects a period such as {example}, got {text!r}", file)
-        return parsed[0]
-
-    last = parse(end, "--to") if end else None
-    first = parse(start, "--from") if start else None
+    """The start and end period: twelve months apart, ending at the last period by default.
+    A file covering less than that gets its whole span (and a warning, from `warnings`)."""
+    last = parse_period(end, "--to", quarterly, file) if end else None
+    first = parse_period(start, "--from", quarterly, file) if start else None
+    if first is None and last is None and known[-1] - known[0] < LAG:
+        first, last = known[0], known[-1]
+        if first == last:
+            raise InputError(
+                f"the file holds one period only ({period_name(first, quarterly)}); "
+                "retention needs a start and an end",
+                file,
+            )
     if first is None:
         last = known[-1] if last is None else last
-        first = last - 12
+        first = last - LAG
     elif last is None:
-        last = first + 12
+        last = first + LAG
     if last <= first:
         raise InputError("--to must come after --from", file)
     covered = (
@@ -274,3 +220,80 @@ def _window(
                 file,
             )
     return first, last
+
+
+# --- warnings -----------------------------------------------------------------------------
+
+
+def window_warnings(
+    known: list[int],
+    quarterly: bool,
+    window: tuple[int, int],
+    paying: dict[int, int],
+    explicit_end: bool,
+) -> list[DataWarning]:
+    """What the periods of a long file say about its figures: a cut-off end, gaps, a short
+    window. `paying` counts the accounts with revenue in each period."""
+    name = lambda index: period_name(index, quarterly)  # noqa: E731
+    first, last = window
+    step = 3 if quarterly else 1
+    out: list[DataWarning] = []
+    before = last - step
+    if (
+        not explicit_end
+        and before in paying
+        and paying[before] >= MIN_ACCOUNTS_FOR_INCOMPLETE
+        and paying.get(last, 0) < paying[before] * INCOMPLETE_SHARE
+    ):
+        earlier = f"--from {name(first - step)} " if first - step in known else ""
+        out.append(
+            DataWarning(
+                "incomplete_end",
+                f"{name(last)} has {paying.get(last, 0)} paying accounts against "
+                f"{paying[before]} in {name(before)}: the export may end part-way through "
+                f"{name(last)}. End the window at a whole period ({earlier}--to {name(before)}).",
+            )
+        )
+    missing = [i for i in range(known[0], known[-1], step) if i not in paying]
+    if missing:
+        shown = ", ".join(name(i) for i in missing[:6]) + (" and more" if len(missing) > 6 else "")
+        out.append(
+            DataWarning(
+                "gaps",
+                f"no rows at all for {shown}, between the file's first and last period: every "
+                "account counts as absent there. Check that the export covers every period.",
+            )
+        )
+    if last - first < LAG:
+        months = (last - first) // step
+        unit = "quarter" if quarterly else "month"
+        out.append(
+            DataWarning(
+                "short_window",
+                f"the window {name(first)} to {name(last)} spans {months} {unit}"
+                f"{'s' if months != 1 else ''}, not twelve months: NRR and GRR over it are not "
+                "annual figures and do not compare with the benchmarks. "
+                + (
+                    "Use a file with at least thirteen months of revenue."
+                    if known[-1] - known[0] < LAG
+                    else f"Give a twelve-month window (--to {name(last)} alone)."
+                ),
+            )
+        )
+    return out
+
+
+def spelling_warning(groups: list[list[str]]) -> list[DataWarning]:
+    """Accounts whose names differ only in case or spacing, each group as written."""
+    if not groups:
+        return []
+    shown = "; ".join(" / ".join(repr(n) for n in group) for group in groups[:3])
+    more = f" (and {len(groups) - 3} more)" if len(groups) > 3 else ""
+    return [
+        DataWarning(
+            "similar_names",
+            f"{len(groups)} account name{'s differ' if len(groups) > 1 else ' differs'} only in "
+            f"case or spacing: {shown}{more}. They are counted as separate accounts; if each is "
+            "one customer, spell it one way in the file.",
+        )
+    ]

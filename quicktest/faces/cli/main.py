@@ -41,8 +41,37 @@ def _print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
+def _revenue_file(args: argparse.Namespace, path: str | None):
+    """The revenue file a command names, with the flags that say how to read it."""
+    if not path:
+        return None
+    from quicktest.sources.revenue.columns import Flags
+    from quicktest.sources.revenue.engine import Options, RevenueFile
+
+    return RevenueFile(
+        path,
+        Flags(
+            account=args.account,
+            period=args.period,
+            amount=args.amount,
+            start=args.start_column,
+            end=args.end_column,
+            by=getattr(args, "by", None),
+            shape=args.shape,
+        ),
+        Options(
+            start=getattr(args, "start", None),
+            end=getattr(args, "end", None),
+            sheet=args.sheet,
+            currency=args.currency,
+            decimal=args.decimal,
+        ),
+    )
+
+
 def _given(args: argparse.Namespace):
-    return _workspace(args).given(args.answers, args.client, args.metrics, args.revenue)
+    revenue = _revenue_file(args, args.revenue)
+    return _workspace(args).given(args.answers, args.client, args.metrics, revenue)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -130,6 +159,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     bank, store = workspace.bank, workspace.store
     resume = store.resolve(args.resume) if getattr(args, "resume", None) else None
+    revenue = _revenue_file(args, getattr(args, "revenue", None))
+    computed = revenue.read().metrics() if revenue else None  # a bad file stops here, exit 2
     from quicktest.faces.tui.app import QuickTestApp
 
     QuickTestApp(
@@ -139,6 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         getattr(args, "respondent", None),
         resume,
         render_pdf=_render_pdf,
+        revenue=computed,
     ).run()
     return EXIT_OK
 
@@ -298,11 +330,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    revenue = _revenue_file(args, args.source or "-")
+    if args.sql:
+        from quicktest.sources.revenue.warehouse import printed
 
-    from quicktest.sources.revenuefile import read_revenue
+        if not args.table or args.source:
+            raise InputError("--sql prints the query for a table: give --table NAME, no FILE")
+        print(printed(args.sql, args.table, revenue.flags, args.months, args.end))
+        return EXIT_OK
+    if not args.source:
+        raise InputError("give a revenue file, or a postgresql:// URL with --table", field="FILE")
+    if args.source.startswith(("postgresql://", "postgres://")):
+        from quicktest.sources.revenue.warehouse import read_postgres
 
-    read = read_revenue(Path(args.csv), by=args.by, start=args.start, end=args.end)
+        if not args.table:
+            raise InputError("a postgresql:// URL needs --table NAME", field="--table")
+        read = read_postgres(args.source, args.table, revenue.flags, args.start, args.end)
+    else:
+        read = revenue.read()
     if args.format == "json":
         _print_json(read.as_json())
     else:
@@ -406,10 +451,37 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    run = command("run", cmd_run, "Run the quick test in the terminal (the default).")
+    revenue = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
+    how = revenue.add_argument_group("reading a revenue file")
+    how.add_argument(
+        "--shape", choices=("long", "wide", "subscriptions"), help="default: by header"
+    )
+    for flag, text in (
+        ("--account", "the account (customer) column"),
+        ("--period", "the period column of a long file"),
+        ("--amount", "the revenue column of a long file, the monthly amount of subscriptions"),
+        ("--start-column", "a wide file's start revenue, or a subscription's start date"),
+        ("--end-column", "a wide file's end revenue, or a subscription's end date"),
+    ):
+        how.add_argument(flag, metavar="COLUMN", help=text)
+    how.add_argument("--sheet", metavar="NAME", help="the workbook sheet (default: the first)")
+    how.add_argument("--currency", metavar="CODE", help="keep the rows in this currency only")
+    how.add_argument(
+        "--decimal",
+        choices=("point", "comma"),
+        help="the amounts' decimal mark, where no value in the file settles it",
+    )
+
+    run = command("run", cmd_run, "Run the quick test in the terminal (the default).", revenue)
     run.add_argument("--client", metavar="NAME", help="the client's name")
     run.add_argument("--respondent", metavar="NAME", help="who is answering")
     run.add_argument("--resume", metavar="ID", help="resume a saved session")
+    run.add_argument(
+        "--revenue",
+        metavar="FILE",
+        help="account-level revenue: its NRR, GRR and logo retention become each session's "
+        "metrics, its warnings shown with the read",
+    )
 
     # what a read is made of: the same for a read on screen and a read as a PDF
     inputs = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
@@ -424,16 +496,22 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     inputs.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
     inputs.add_argument(
         "--revenue",
-        metavar="CSV",
-        help="account-level revenue; NRR, GRR and logo retention computed from "
-        "it replace given values",
+        metavar="FILE",
+        help="account-level revenue (CSV, Parquet or xlsx); NRR, GRR and logo retention "
+        "computed from it replace given values",
     )
-
     command(
-        "score", cmd_score, "Score an answers file and print the pattern read.", inputs, formats
+        "score",
+        cmd_score,
+        "Score an answers file and print the pattern read.",
+        inputs,
+        revenue,
+        formats,
     )
 
-    report = command("report", cmd_report, "Render the pattern read as a PDF report.", inputs)
+    report = command(
+        "report", cmd_report, "Render the pattern read as a PDF report.", inputs, revenue
+    )
     report.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="PDF to write")
     report.add_argument("--html", metavar="OUT.html", help="also write the report's HTML")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4")
@@ -442,12 +520,34 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "metrics",
         cmd_metrics,
         "Compute NRR, GRR and logo retention from account-level revenue.",
+        revenue,
         formats,
     )
-    metrics.add_argument("csv", metavar="CSV", help="account,start,end or account,period,revenue")
+    metrics.add_argument(
+        "source",
+        metavar="FILE",
+        nargs="?",
+        default="",
+        help="revenue file (CSV, Parquet, xlsx), or a postgresql:// URL with --table",
+    )
     metrics.add_argument("--by", metavar="COLUMN", help="break down by a column's values")
     metrics.add_argument("--from", dest="start", metavar="PERIOD", help="window start (long file)")
     metrics.add_argument("--to", dest="end", metavar="PERIOD", help="window end (long file)")
+    where = metrics.add_argument_group("the same query where the data lives")
+    where.add_argument(
+        "--sql",
+        metavar="DIALECT",
+        choices=("duckdb", "postgresql", "snowflake", "bigquery"),
+        help="print the cohort query for a table, in duckdb, postgresql, snowflake or bigquery",
+    )
+    where.add_argument("--table", metavar="NAME", help="the table (or view) the query reads")
+    where.add_argument(
+        "--months",
+        metavar="N",
+        type=int,
+        default=25,
+        help="months the printed query covers, back from the latest (default: 25)",
+    )
 
     sessions = command("sessions", cmd_sessions, "List, show, export, import or delete sessions.")
     actions = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -136,7 +136,7 @@ class ReportView:
     levels: str  # the bank's levels in words: "strong from 0.60, moderate from 0.35, ..."
     dominant_level: str
     margin_pattern: str | None  # the pattern that caps gross margin, named under the chart
-    warnings: list[str]  # the bank's warnings about these figures
+    warnings: list[str]  # doubts about a revenue file, and the bank's warnings on the figures
     stale: list[AppendixRow]  # answers given against an earlier bank, left out of the read
 
 
@@ -284,7 +284,7 @@ def build(
         levels=", ".join(f"{lv.name} from {lv.threshold:.2f}" for lv in bank.levels),
         dominant_level=bank.dominant,
         margin_pattern=next((p.name for p in bank.patterns if p.caps == "gross_margin"), None),
-        warnings=metric_warnings(bank, metrics) if metrics else [],
+        warnings=[*metrics.warnings, *(metric_warnings(bank, metrics) if metrics else [])],
         stale=[
             AppendixRow(0, _stale_prompt(bank, s.question_id), s.option_id)
             for s in read.given.stale

@@ -17,13 +17,19 @@ def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _accounts(count: int) -> str:
+    return f"{count} account{'' if count == 1 else 's'}"
+
+
 def render(bank: Bank, read: RevenueRead, out: Out) -> None:
     total = read.total
     window = f", {read.window[0]} to {read.window[1]}" if read.window else ""
     out.line((f"Revenue file: {read.file} ({read.shape}{window})", "bold"))
+    for warning in read.warnings:  # before any number, so that none is read without them
+        out.paragraph(f"Check: {warning.message}", style="bold yellow")
     out.paragraph(
-        f"Cohort: {total.cohort} accounts with revenue at the start; "
-        f"{total.new} new accounts left out of the ratios"
+        f"Cohort: {_accounts(total.cohort)} with revenue at the start; "
+        f"{total.new} new {_accounts(total.new).split(' ', 1)[1]} left out of the ratios"
     )
     out.blank()
     churned = total.cohort - total.retained
@@ -31,7 +37,11 @@ def render(bank: Bank, read: RevenueRead, out: Out) -> None:
     out.table(
         [
             ("Starting revenue", _money(total.start), ""),
-            ("Churn", f"-{_money(total.churn)}", (f"{churned} accounts left", "dim")),
+            (
+                "Churn",
+                f"-{_money(total.churn)}",
+                (f"{_accounts(churned)} left", "dim"),
+            ),
             ("Contraction", f"-{_money(total.contraction)}", ""),
             ("Expansion", f"+{_money(total.expansion)}", ""),
             ("Ending revenue (same cohort)", _money(ending), ""),
@@ -58,7 +68,7 @@ def render(bank: Bank, read: RevenueRead, out: Out) -> None:
             (
                 "Logo retention",
                 (_pct(total.logo_retention), "bold"),
-                f"{total.retained} of {total.cohort} accounts still paying",
+                f"{total.retained} of {_accounts(total.cohort)} still paying",
             ),
         ],
         right=(1,),

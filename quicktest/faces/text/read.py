@@ -34,6 +34,8 @@ def render(bank: Bank, read: Read, out: Out) -> None:
     if who:
         out.line((who, "bold"))
     out.line((basis_line(read, len(bank.questions)), "dim"))
+    for warning in read.metrics.warnings:  # doubts about the figures come before the verdict
+        out.paragraph(f"Check the revenue file: {warning}", style="bold yellow")
     out.blank()
     if read.dominant:
         top = read.dominant

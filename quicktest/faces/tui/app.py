@@ -17,6 +17,7 @@ from textual.screen import Screen
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import Read, score
 from quicktest.domain.errors import InputError, SetupError
+from quicktest.domain.metrics import Metrics
 from quicktest.domain.response import Response
 from quicktest.faces.tui import messages
 from quicktest.faces.tui.saving import LOCK_WAIT, Saver
@@ -41,10 +42,14 @@ class QuickTestApp(App[None]):
         respondent: str | None = None,
         resume: str | None = None,
         render_pdf: Callable[..., None] | None = None,
+        revenue: Metrics | None = None,
     ) -> None:
         """`render_pdf(bank, read, path, respondents=...)` writes the PDF export; the command
-        line hands it in (a face never imports another), and without it `e` says so."""
+        line hands it in (a face never imports another), and without it `e` says so.
+        `revenue` holds the metrics computed from a revenue file, with its warnings: each
+        session opened takes them as its metrics."""
         super().__init__()
+        self.revenue = revenue
         self.render_pdf = render_pdf
         self.bank = bank
         self.store = store  # read on this thread; written only through the saver
@@ -103,11 +108,23 @@ class QuickTestApp(App[None]):
     # --- the session ------------------------------------------------------------------------
 
     def read(self) -> Read:
-        return score(self.bank, self._current().response(self.bank))
+        response = self._current().response(self.bank)
+        if self.revenue is not None:  # the file's warnings, on the values still the file's
+            given = response.metrics.given
+            computed = frozenset(
+                n for n in self.revenue.computed if given.get(n) == self.revenue.given[n]
+            )
+            metrics = Metrics(given, computed, response.metrics.notes, self.revenue.warnings)
+            response = response._replace(metrics=metrics)
+        return score(self.bank, response)
 
     def open_session(self, session: Session) -> None:
         """Show a session where it stopped: its next question, or its result when done."""
         self.session = session
+        for name, value in (self.revenue.given if self.revenue else {}).items():
+            if session.metrics.get(name) != value:
+                session.metrics[name] = value
+                self.saver.submit("set_metric", session.id, name, value)
         self.go("result" if session.state == DONE else "question", session.position)
 
     @on(messages.StartRequested)

@@ -59,6 +59,8 @@ class ResultScreen(Screen[None]):
                 ("No dominant pattern", "bold green"),
                 ": nothing reaches the threshold on this read.",
             )
+        for warning in self.read.metrics.warnings:
+            headline.append(f"\nCheck the revenue file: {warning}", style="bold yellow")
         for note in self.read.notes:
             headline.append(f"\nNote: {note}", style="yellow")
         self.query_one("#dominant", Static).update(headline)

@@ -1,0 +1,1 @@
+"""Revenue files read by DuckDB into NRR, GRR and logo retention (see engine.py)."""
