@@ -8,8 +8,8 @@ and works in two steps:
 1. `by_account`: one row per account, its revenue in each of the `width` months up to the
    anchor month as columns m0 (the anchor) .. m{width-1}. One GROUP BY account: far cheaper
    than grouping by account and month, then joining each month to the month a year before.
-2. the figures: for each end month still `lag` months from the table's start, the cohort's
-   sums. An account's revenue below zero (refunds beyond billing) counts as none.
+2. `paid`: the same with none (and refunds beyond billing) as zero, and the figures: for each
+   end month still `lag` months from the table's start, the cohort's sums.
 """
 
 from __future__ import annotations
@@ -29,18 +29,26 @@ class Layout(NamedTuple):
     lag: int = 12  # months from a window's start to its end
 
 
-def by_account(revenue: str, anchor: str, layout: Layout, extra: str = "") -> str:
+def by_account(
+    revenue: str, anchor: str, layout: Layout, extra: str = "", bounded: bool = True
+) -> str:
     """SQL: each account's revenue in each month of the layout, one row per account.
     `anchor` is an SQL expression for the latest month (a number, or a subquery); `extra`
-    adds aggregates of the engine's own (a --by label, a row count)."""
+    adds aggregates of the engine's own (a --by label, a row count). Unbounded, rows outside
+    the layout are kept for `extra` to count (the engine's layout spans its whole file)."""
     months = ",\n  ".join(
         f"SUM(CASE WHEN month = {_back(anchor, k)} THEN amount END) AS m{k}"
         for k in range(layout.width)
     )
     return (
         f"SELECT account,{extra}\n  {months}\n"
-        f"FROM {revenue}\nWHERE month BETWEEN {_back(anchor, layout.width - 1)} AND {anchor}\n"
-        "GROUP BY account"
+        f"FROM {revenue}\n"
+        + (
+            f"WHERE month BETWEEN {_back(anchor, layout.width - 1)} AND {anchor}\n"
+            if bounded
+            else ""
+        )
+        + "GROUP BY account"
     )
 
 
@@ -48,33 +56,33 @@ def _back(anchor: str, months: int) -> str:
     return f"{anchor} - {months}" if months else anchor
 
 
-def figures(
-    accounts: str,
-    layout: Layout,
-    backs: list[int] | None = None,
-    group: str | None = None,
-) -> str:
-    """SQL: the cohort's sums for windows ending `back` months before the anchor (every
-    window the layout holds by default), per `group` value if one is given."""
+def paid(accounts: str, layout: Layout, group: str | None = None) -> str:
+    """SQL: each account's revenue per month as paid, none (and refunds beyond billing)
+    counting as zero; with the --by `group` column where one is asked for."""
+    months = ", ".join(f"GREATEST(COALESCE(m{k}, 0), 0) AS m{k}" for k in range(layout.width))
+    return f"SELECT {f'{group} AS grp, ' if group else ''}{months}\nFROM {accounts}"
+
+
+def figures(layout: Layout, backs: list[int] | None = None, group: bool = False) -> str:
+    """SQL over `paid`: the cohort's sums for windows ending `back` months before the anchor
+    (every window the layout holds by default), per group if asked."""
     if backs is None:
         backs = list(range(layout.width - layout.lag))
     selects = []
     for back in backs:
-        start = f"GREATEST(COALESCE(m{back + layout.lag}, 0), 0)"
-        end = f"GREATEST(COALESCE(m{back}, 0), 0)"
-        keys = f"{group} AS grp, " if group else ""
+        start, end = f"m{back + layout.lag}", f"m{back}"
         selects.append(
-            f"SELECT {keys}{back} AS back,\n"
-            f"  SUM(CASE WHEN {start} > 0 THEN {start} ELSE 0 END) AS start_revenue,\n"
-            f"  SUM(CASE WHEN {start} > 0 THEN LEAST({start}, {end}) ELSE 0 END) AS kept,\n"
-            f"  SUM(CASE WHEN {start} > 0 AND {end} = 0 THEN {start} ELSE 0 END) AS churn,\n"
+            f"SELECT {'grp, ' if group else ''}{back} AS back,\n"
+            f"  SUM({start}) AS start_revenue,\n"
+            f"  SUM(LEAST({start}, {end})) AS kept,\n"
+            f"  SUM(CASE WHEN {end} = 0 THEN {start} ELSE 0 END) AS churn,\n"
             f"  SUM(CASE WHEN {start} > 0 AND {end} > {start} THEN {end} - {start} ELSE 0 END)"
             " AS expansion,\n"
             f"  COUNT(CASE WHEN {start} > 0 THEN 1 END) AS cohort,\n"
             f"  COUNT(CASE WHEN {start} > 0 AND {end} > 0 THEN 1 END) AS retained,\n"
             f"  COUNT(CASE WHEN {start} = 0 AND {end} > 0 THEN 1 END) AS new,\n"
             f"  COUNT(CASE WHEN {end} > 0 THEN 1 END) AS paying\n"
-            f"FROM {accounts}" + (f"\nGROUP BY {group}" if group else "")
+            "FROM paid" + ("\nGROUP BY grp" if group else "")
         )
     return "\nUNION ALL\n".join(selects)
 
@@ -91,7 +99,8 @@ def warehouse_query(
         f"CAST({amount} AS DOUBLE) AS amount\nFROM {table}\n),\n"
         f"anchor AS (SELECT {anchor or 'MAX(month)'} AS last_month FROM revenue LIMIT 1),\n"
         f"by_account AS (\n{by_account('revenue CROSS JOIN anchor', 'last_month', layout)}\n),\n"
-        f"figures AS (\n{figures('by_account', layout)}\n)\n"
+        f"paid AS (\n{paid('by_account', layout)}\n),\n"
+        f"figures AS (\n{figures(layout)}\n)\n"
         "SELECT\n"
         "  CAST(FLOOR((last_month - back) / 12.0) AS INTEGER) AS end_year,\n"
         "  CAST(last_month - back - 12 * FLOOR((last_month - back) / 12.0) + 1 AS INTEGER)"

@@ -33,7 +33,7 @@ from quicktest.domain.retention import (
     window_warnings,
 )
 from quicktest.sources.revenue import amounts
-from quicktest.sources.revenue.cohort import Layout, by_account, figures, movement
+from quicktest.sources.revenue.cohort import Layout, by_account, figures, movement, paid
 from quicktest.sources.revenue.columns import Flags, Plan, plan
 from quicktest.sources.revenue.files import Source, literal, open_source
 
@@ -184,6 +184,10 @@ class _Reading:
                 "--from and --to apply to a long file (account,period,revenue); this one is wide",
                 self.name,
             )
+        if self.plan.shape == "long" and self.source.kind == "csv" and self.plan.currency is None:
+            quick = self.quick_read()
+            if quick is not None:
+                return quick
         first = self.first_pass()
         self.source.check(self.con)
         if not [per for per, _ in first.periods if per is not None or self.plan.shape != "long"]:
@@ -209,6 +213,46 @@ class _Reading:
         layout = Layout(2, 1) if self.plan.shape == "wide" else Layout(anchor - present[0] + 1)
         self.build_accounts(months, anchor, layout, odd)
         return self.result(present, quarterly, anchor, layout)
+
+    def quick_read(self) -> RevenueRead | None:
+        """One pass instead of two, for a plain long CSV: periods guessed from a sample of
+        the file, and the pass that builds the per-account table counts the rows whose
+        period the guess missed and the amounts that are not plain numbers. With none of
+        either the read is exact; otherwise None, and the two passes run."""
+        assert self.plan.period is not None
+        months: dict[str, int] = {}
+        kinds = set()
+        for text in self.source.sample(self.plan.period):  # type: ignore[attr-defined]
+            parsed = period_index(text.strip())
+            if parsed is not None:
+                months[text] = parsed[0]
+                kinds.add(parsed[1])
+        if not months or len(kinds) > 1:
+            return None
+        self.convention, self.settled, self.amount = "point", True, "TRY_CAST(a AS DOUBLE)"
+        low, anchor = min(months.values()), max(months.values())
+        layout = Layout(anchor - low + 1)
+        checks = (  # rows of a period the sample missed, amounts that are not plain numbers
+            " count(*) FILTER (WHERE month IS NULL) AS missed,"
+            " count(*) - count(amount) + count(*) FILTER (WHERE a LIKE '%.___') AS odd,"
+        )
+        self.build_accounts(months, anchor, layout, False, checks)
+        self.source.check(self.con)
+        months_ok = " AND ".join(
+            f"coalesce(isfinite(m{k}) AND abs(m{k}) <= {amounts.MAX_AMOUNT:.0f}, true)"
+            for k in range(layout.width)
+        )
+        missed, odd, *seen = self.con.execute(
+            f"SELECT sum(missed), sum(odd) + count(*) FILTER (WHERE NOT ({months_ok})), "
+            + ", ".join(f"count(m{k})" for k in range(layout.width))
+            + " FROM by_account"
+        ).fetchone()
+        if missed or odd:
+            self.con.execute("DROP TABLE by_account; DROP TABLE periods")
+            return None
+        present = sorted(anchor - k for k, n in enumerate(seen) if n)
+        self.check_accounts(months, anchor, layout, True)  # credit lines may be in it
+        return self.result(present, bool(kinds.pop()), anchor, layout)
 
     def first_pass(self) -> _Pass1:
         """Periods, currencies, and how many amounts are not plain numbers: the one pass
@@ -343,8 +387,9 @@ class _Reading:
         ).fetchone()
         return {period_name(m, False): m for m in range(low, high + 1)}
 
-    def revenue(self, months: dict[str, int], anchor: int) -> str:
-        """SQL: the revenue relation of the cohort query (account, month, amount, label)."""
+    def revenue(self, months: dict[str, int], anchor: int, quick: bool = False) -> str:
+        """SQL: the revenue relation of the cohort query (account, month, amount, label);
+        `quick` keeps the rows of periods not in `months`, and the amounts as written."""
         amount = self.amount
         if self.plan.shape == "subscriptions":
             until = f"least(coalesce({_month('et')}, {anchor + 1}), {anchor + 1})"
@@ -356,27 +401,49 @@ class _Reading:
             "CREATE TEMP TABLE periods AS SELECT unnest($1) AS text, unnest($2) AS month",
             [list(months), list(months.values())],
         )
+        written, join = (", a", "LEFT JOIN") if quick else ("", "JOIN")
         return (
-            f"(SELECT acc AS account, label, periods.month AS month, {amount} AS amount "
-            f"FROM {self.rows} AS r JOIN periods ON periods.text = r.per WHERE {self.keep})"
+            f"(SELECT acc AS account, label, periods.month AS month, {amount} AS amount{written} "
+            f"FROM {self.rows} AS r {join} periods ON periods.text = r.per WHERE {self.keep})"
         )
 
     def build_accounts(
-        self, months: dict[str, int], anchor: int, layout: Layout, odd: bool
+        self, months: dict[str, int], anchor: int, layout: Layout, odd: bool, checks: str = ""
     ) -> None:
-        """The per-account table, names trimmed; then the faults only it can show."""
+        """The per-account table, names trimmed (with the `checks` counts of quick_read);
+        then the faults only it can show."""
         columns = ", ".join(f"sum(m{k}) AS m{k}" for k in range(layout.width))
         # a --by label (the latest period's) and a row count (for a wide file's repeats) cost
         # a third more: only when asked for
         label = " arg_max(label, month) AS label," if self.plan.by is not None else ""
         count = " count(*) AS n," if self.plan.shape == "wide" else ""
+        revenue = self.revenue(months, anchor, quick=bool(checks))
         self.con.execute(
-            "CREATE TEMP TABLE by_account AS SELECT trim(account) AS account, "
-            f"{'max(label)' if label else 'NULL'} AS label, {'sum(n)' if count else '0'} AS n, "
-            f"{columns} FROM ("
-            f"{by_account(self.revenue(months, anchor), str(anchor), layout, label + count)}"
-            ") GROUP BY trim(account)"
+            "CREATE TEMP TABLE as_written AS "
+            + by_account(revenue, str(anchor), layout, label + count + checks, bounded=False)
         )
+        # Names are trimmed (" Acme" is Acme) on the per-account table: a second GROUP BY
+        # over thousands of rows, where one inside the first would run per file row.
+        sums = [f"sum({c}) AS {c}" for c in ("n", "missed", "odd") if f" AS {c}," in count + checks]
+        if self.con.execute(
+            "SELECT 1 FROM as_written WHERE account <> trim(account) LIMIT 1"
+        ).fetchone():
+            self.con.execute(
+                "CREATE TEMP TABLE by_account AS SELECT trim(account) AS account, "
+                f"{'max(label) AS label, ' if label else ''}"
+                + "".join(f"{s}, " for s in sums)
+                + f"{columns} FROM as_written GROUP BY trim(account); DROP TABLE as_written"
+            )
+        else:
+            self.con.execute("ALTER TABLE as_written RENAME TO by_account")
+        if not checks:
+            self.check_accounts(months, anchor, layout, odd)
+
+    def check_accounts(
+        self, months: dict[str, int], anchor: int, layout: Layout, odd: bool
+    ) -> None:
+        """The faults the per-account table shows: an empty name, a wide file's repeated
+        account, a period's credits beyond its billing."""
         if self.con.execute(
             "SELECT 1 FROM by_account WHERE account IS NULL OR account = '' LIMIT 1"
         ).fetchone():
@@ -424,7 +491,10 @@ class _Reading:
     def movements(self, layout: Layout, backs: list[int], group: str | None = None) -> list:
         if not backs:
             return []
-        return self.con.execute(figures("by_account", layout, backs, group)).fetchall()
+        sums = figures(layout, backs, group is not None)
+        return self.con.execute(
+            f"WITH paid AS ({paid('by_account', layout, group)}) {sums}"
+        ).fetchall()
 
     def result(
         self, present: list[int], quarterly: bool, anchor: int, layout: Layout
@@ -436,9 +506,11 @@ class _Reading:
             window = choose_window(
                 self.name, present, quarterly, self.options.start, self.options.end
             )
-            history = self.history(present, quarterly, anchor, layout)
+            history, sums = self.history(present, quarterly, anchor, layout)
             back, lag = anchor - window[1], window[1] - window[0]
-            total = movement(self.movements(layout._replace(lag=lag), [back])[0][1:])
+            if lag != LAG or back not in sums:
+                sums[back] = self.movements(layout._replace(lag=lag), [back])[0][1:]
+            total = movement(sums[back])
         by: dict[str, Movement] = {}
         if self.plan.by is not None:
             lag = window[1] - window[0]
@@ -468,14 +540,17 @@ class _Reading:
 
     def history(
         self, present: list[int], quarterly: bool, anchor: int, layout: Layout
-    ) -> list[HistoryPoint]:
+    ) -> tuple[list[HistoryPoint], dict[int, list]]:
+        """NRR and GRR over every twelve months the file holds, oldest first; and the sums
+        by months back from the anchor, where the default window's are among them."""
         known = set(present)
         backs = [anchor - m for m in present if m - LAG in known]
+        sums = {back: rest for back, *rest in self.movements(layout, backs)}
         points = []
-        for back, *sums in sorted(self.movements(layout, backs), key=lambda r: -r[0]):
-            moved = movement(sums)
+        for back in sorted(sums, reverse=True):
+            moved = movement(sums[back])
             points.append(HistoryPoint(period_name(anchor - back, quarterly), moved.nrr, moved.grr))
-        return points
+        return points, sums
 
     def warnings(
         self,
@@ -489,8 +564,9 @@ class _Reading:
             [
                 list(names)
                 for (names,) in self.con.execute(
-                    "SELECT list(account ORDER BY account) FROM by_account "
-                    "GROUP BY lower(regexp_replace(account, '\\s+', ' ', 'g')) "
+                    "SELECT list(account ORDER BY account) FROM by_account GROUP BY CASE WHEN "
+                    "contains(account, '  ') OR contains(account, chr(9)) THEN "
+                    "regexp_replace(lower(account), '\\s+', ' ', 'g') ELSE lower(account) END "
                     "HAVING count(*) > 1 ORDER BY 1"
                 ).fetchall()
             ]
