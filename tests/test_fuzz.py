@@ -261,9 +261,13 @@ def test_score_is_strict_json_or_one_input_error_never_a_fault(work, content):
         assert out.getvalue() == "" and err.getvalue().startswith("quicktest: ")
 
 
-REVENUE_COLUMNS = ["account", "start", "end", "period", "revenue", "segment", "Account", "x"]
+REVENUE_COLUMNS = [
+    *("account", "start", "end", "period", "revenue", "segment", "Account", "x"),
+    *("customer", "start_date", "end_date", "mrr", "currency"),
+]
 CELLS = (
     st.sampled_from(["a", "b", "c", "2025-Q1", "2025-Q4", "2026-03", "2026", "Q1", "", " "])
+    | st.sampled_from(["2025-01-15", "2026-02-30", "EUR", "usd", "1.200", "1,5", "(30)", "$-4"])
     | NUMBERS
     | st.text(max_size=12)
 )

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from quicktest.faces.report.render import render
 from quicktest.faces.tui.app import QuickTestApp
+from quicktest.faces.tui.messages import MetricChanged
 from quicktest.faces.tui.screens.metrics import MetricsScreen
 from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.result import ResultScreen
@@ -268,3 +269,32 @@ async def test_a_session_begun_here_leads_its_own_respondents_page(
     text = text_of(pdf)
     assert "The rest of this report is the read of Dana Lee, CFO." in text
     assert "Sam Ortiz, CS lead" in text
+
+
+async def test_a_revenue_file_gives_each_session_its_metrics_and_its_warnings(
+    bank, store, tmp_path
+):
+    """`run --revenue FILE`: the computed figures land in the session, and the file's
+    warning stands over the read; a figure the consultant changes is no longer the file's."""
+    from quicktest.sources.revenue.engine import read_revenue
+
+    months = {f"2025-{m:02d}": 20 for m in range(1, 13)} | {"2026-01": 20, "2026-02": 3}
+    revenue = tmp_path / "revenue.csv"
+    revenue.write_text(
+        "account,period,revenue\n"
+        + "".join(f"a{i},{p},100\n" for p, n in months.items() for i in range(n))
+    )
+    computed = read_revenue(revenue).metrics()
+    session = answered_session(bank, store, ALL_FIRST)
+    app = QuickTestApp(bank, store, resume=session.id, revenue=computed)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.go("result")
+        await pilot.pause()
+        headline = text(app, "#dominant")
+        assert "Check the revenue file: 2026-02 has 3 paying accounts" in headline
+        assert app.read().metrics.computed == {"nrr", "grr", "logo_retention"}
+        app.post_message(MetricChanged("grr", 0.9))
+        await pilot.pause()
+        assert "grr" not in app.read().metrics.computed
+    stored = Store(store.path).get(session.id).metrics
+    assert stored["nrr"] == pytest.approx(computed.given["nrr"]) and stored["grr"] == 0.9

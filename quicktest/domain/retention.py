@@ -245,13 +245,12 @@ def window_warnings(
         and paying[before] >= MIN_ACCOUNTS_FOR_INCOMPLETE
         and paying.get(last, 0) < paying[before] * INCOMPLETE_SHARE
     ):
-        earlier = f"--from {name(first - step)} " if first - step in known else ""
         out.append(
             DataWarning(
                 "incomplete_end",
                 f"{name(last)} has {paying.get(last, 0)} paying accounts against "
                 f"{paying[before]} in {name(before)}: the export may end part-way through "
-                f"{name(last)}. End the window at a whole period ({earlier}--to {name(before)}).",
+                f"{name(last)}. End the window at the last whole period: --to {name(before)}.",
             )
         )
     missing = [i for i in range(known[0], known[-1], step) if i not in paying]

@@ -64,8 +64,8 @@ def paid(accounts: str, layout: Layout, group: str | None = None) -> str:
 
 
 def figures(layout: Layout, backs: list[int] | None = None, group: bool = False) -> str:
-    """SQL over `paid`: the cohort's sums for windows ending `back` months before the anchor
-    (every window the layout holds by default), per group if asked."""
+    """SQL over `qt_paid` (see `paid`): the cohort's sums for windows ending `back` months
+    before the anchor (every window the layout holds by default), per group if asked."""
     if backs is None:
         backs = list(range(layout.width - layout.lag))
     selects = []
@@ -82,7 +82,7 @@ def figures(layout: Layout, backs: list[int] | None = None, group: bool = False)
             f"  COUNT(CASE WHEN {start} > 0 AND {end} > 0 THEN 1 END) AS retained,\n"
             f"  COUNT(CASE WHEN {start} = 0 AND {end} > 0 THEN 1 END) AS new,\n"
             f"  COUNT(CASE WHEN {end} > 0 THEN 1 END) AS paying\n"
-            "FROM paid" + ("\nGROUP BY grp" if group else "")
+            "FROM qt_paid" + ("\nGROUP BY grp" if group else "")
         )
     return "\nUNION ALL\n".join(selects)
 
@@ -91,16 +91,18 @@ def warehouse_query(
     table: str, account: str, period: str, amount: str, layout: Layout, anchor: str | None
 ) -> str:
     """The whole query for a table in a warehouse (DuckDB SQL, to be transpiled): the period
-    column a date, the anchor the table's latest month unless given."""
+    column a date, the anchor the table's latest month unless given. Its own names start
+    with qt_, so that a table called revenue is not taken for one of them."""
     month = f"EXTRACT(YEAR FROM {period}) * 12 + EXTRACT(MONTH FROM {period}) - 1"
     return (
-        "WITH revenue AS (\n"
+        "WITH qt_revenue AS (\n"
         f"SELECT {account} AS account, CAST({month} AS INTEGER) AS month, "
         f"CAST({amount} AS DOUBLE) AS amount\nFROM {table}\n),\n"
-        f"anchor AS (SELECT {anchor or 'MAX(month)'} AS last_month FROM revenue LIMIT 1),\n"
-        f"by_account AS (\n{by_account('revenue CROSS JOIN anchor', 'last_month', layout)}\n),\n"
-        f"paid AS (\n{paid('by_account', layout)}\n),\n"
-        f"figures AS (\n{figures(layout)}\n)\n"
+        f"qt_anchor AS (SELECT {anchor or 'MAX(month)'} AS last_month FROM qt_revenue LIMIT 1),\n"
+        "qt_accounts AS (\n"
+        f"{by_account('qt_revenue CROSS JOIN qt_anchor', 'last_month', layout)}\n),\n"
+        f"qt_paid AS (\n{paid('qt_accounts', layout)}\n),\n"
+        f"qt_figures AS (\n{figures(layout)}\n)\n"
         "SELECT\n"
         "  CAST(FLOOR((last_month - back) / 12.0) AS INTEGER) AS end_year,\n"
         "  CAST(last_month - back - 12 * FLOOR((last_month - back) / 12.0) + 1 AS INTEGER)"
@@ -109,7 +111,7 @@ def warehouse_query(
         "  kept / NULLIF(start_revenue, 0) AS grr,\n"
         "  CAST(retained AS DOUBLE) / NULLIF(cohort, 0) AS logo_retention,\n"
         f"  {', '.join(FIGURES)}\n"
-        "FROM figures CROSS JOIN anchor\nORDER BY back DESC"
+        "FROM qt_figures CROSS JOIN qt_anchor\nORDER BY back DESC"
     )
 
 

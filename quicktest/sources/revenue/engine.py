@@ -493,7 +493,7 @@ class _Reading:
             return []
         sums = figures(layout, backs, group is not None)
         return self.con.execute(
-            f"WITH paid AS ({paid('by_account', layout, group)}) {sums}"
+            f"WITH qt_paid AS ({paid('by_account', layout, group)}) {sums}"
         ).fetchall()
 
     def result(

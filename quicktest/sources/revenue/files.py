@@ -120,7 +120,11 @@ class CsvSource(Source):
                 raise InputError(
                     f"expected {len(self.header)} columns, found {found}", self.name, line
                 )
-            raise InputError(f"not valid CSV ({kind.lower()})", self.name, line)
+            problem = {
+                "UNQUOTED VALUE": "a quote is not closed, or text follows a closing quote",
+                "LINE SIZE OVER MAXIMUM": "a line longer than any revenue row (an open quote?)",
+            }.get(kind, kind.lower())
+            raise InputError(f"not valid CSV: {problem}", self.name, line)
 
     def sample(self, column: int, pieces: int = 64, size: int = 4096) -> set[str]:
         """The values of one column in evenly spaced pieces of the file: a guess at the
