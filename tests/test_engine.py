@@ -24,7 +24,8 @@ def test_metrics_alone_nrr_111_grr_65_reads_vibe_revenue(bank):
     read = read_of(bank, metrics={"nrr": "111%", "grr": "65%"})
     assert read.basis == "metrics"
     assert read.dominant.pattern.id == "vibe_revenue"
-    assert read.dominant.level == "strong"
+    # two figures alone are a first signal: the score reads strong, the level says moderate
+    assert (read.dominant.uncapped, read.dominant.level) == ("strong", "moderate")
     refs = {e.ref for e in read.dominant.moved_by}
     assert {"nrr", "nrr_grr_spread"} <= refs
     assert len(read.unanswered) == 7

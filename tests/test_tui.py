@@ -298,3 +298,35 @@ async def test_a_revenue_file_gives_each_session_its_metrics_and_its_warnings(
         assert "grr" not in app.read().metrics.computed
     stored = Store(store.path).get(session.id).metrics
     assert stored["nrr"] == pytest.approx(computed.given["nrr"]) and stored["grr"] == 0.9
+
+
+async def test_try_another_answer_live_and_esc_back_to_the_saved_read(bank, store):
+    """On the result, w opens the what-if: a changed answer moves every score at once, a
+    nudged metric too, nothing is saved, and Esc shows the saved read again."""
+    from quicktest.faces.tui.screens.whatif import WhatIfScreen
+
+    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+    app = QuickTestApp(bank, store, resume=session.id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.go("result")
+        await pilot.pause()
+        saved = text(app, "#dominant")
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WhatIfScreen)
+        before = text(app, "#scores")
+        await pilot.press("down", "down", "right")  # renewal_case: activity -> relationship
+        await pilot.pause()
+        after = text(app, "#scores")
+        assert (after != before and "was " in after) or "-0." in after
+        assert app.screen.answers["renewal_case"] == "relationship"
+        rows = app.screen.query_one("#changes", OptionList)
+        rows.highlighted = len(bank.questions) + app.screen.metric_names.index("grr")
+        await pilot.press("right", "right")  # GRR 65% -> 67%
+        await pilot.pause()
+        assert app.screen.values["grr"] == pytest.approx(0.67)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen) and text(app, "#dominant") == saved
+    stored = Store(store.path).get(session.id)
+    assert stored.answers == ALL_FIRST and stored.metrics["grr"] == 0.65

@@ -17,11 +17,20 @@ from quicktest.domain.engine import Tables, compile_bank
 LEVEL_NAMES = ("strong", "moderate", "weak")  # strongest first; "none" is below the last
 
 
+class Contradiction(NamedTuple):
+    """Figures that say the opposite of an answer, and which side the read then follows."""
+
+    when: Condition
+    says: str  # what the figures show; {metric} placeholders
+    follow: str  # "figures" or "answers"
+
+
 class Option(NamedTuple):
     id: str
     label: str
     reading: str  # why this answer counts, shown as evidence
     points: Mapping[str, float]  # pattern id -> weight
+    contradicted_by: tuple[Contradiction, ...] = ()
 
 
 class Question(NamedTuple):
@@ -92,6 +101,15 @@ class Level(NamedTuple):
     threshold: float
 
 
+class Confidence(NamedTuple):
+    """A step of evidence known (`start` share and up), its words, and the strongest level a
+    pattern may be called with it (None: any)."""
+
+    start: float
+    name: str
+    at_most: str | None
+
+
 class Bank(NamedTuple):
     """A validated question bank."""
 
@@ -103,6 +121,7 @@ class Bank(NamedTuple):
     levels: tuple[Level, ...]  # strongest first
     dominant: str  # the level a pattern must reach to be named dominant
     evidence_floor: float
+    confidence: tuple[Confidence, ...]  # rising; empty: every level may be called
     questions: tuple[Question, ...]
     patterns: tuple[Pattern, ...]
     benchmarks: tuple[Benchmark, ...]
@@ -125,7 +144,20 @@ class Bank(NamedTuple):
                 q["prompt"],
                 q["help"],
                 options := tuple(
-                    Option(o["id"], o["label"], o["reading"], dict(o["points"]))
+                    Option(
+                        o["id"],
+                        o["label"],
+                        o["reading"],
+                        dict(o["points"]),
+                        tuple(
+                            Contradiction(
+                                condition_from_data(c["when"]),
+                                c["says"],
+                                c.get("follow") or scoring.get("conflicts") or "figures",
+                            )
+                            for c in o.get("contradicted_by", ())
+                        ),
+                    )
                     for o in q["options"]
                 ),
                 {o.id: o for o in options},
@@ -178,6 +210,10 @@ class Bank(NamedTuple):
             levels=tuple(Level(name, float(scoring["levels"][name])) for name in LEVEL_NAMES),
             dominant=scoring["dominant"],
             evidence_floor=float(scoring["evidence_floor"]),
+            confidence=tuple(
+                Confidence(float(c["from"]), c["name"], c.get("at_most"))
+                for c in scoring.get("confidence", ())
+            ),
             questions=questions,
             patterns=patterns,
             benchmarks=benchmarks,
@@ -203,6 +239,18 @@ class Bank(NamedTuple):
             if score >= level.threshold - 1e-9:
                 return level.name
         return "none"
+
+    def confidence_at(self, coverage: float) -> Confidence | None:
+        """The confidence step a share of known evidence reaches, if the bank has steps."""
+        reached = [c for c in self.confidence if coverage >= c.start - 1e-9]
+        return reached[-1] if reached else None
+
+    def capped(self, level: str, coverage: float) -> str:
+        """A level no stronger than the confidence step of `coverage` allows."""
+        step = self.confidence_at(coverage)
+        if step is None or step.at_most is None or level == "none":
+            return level
+        return level if self.at_least(step.at_most, level) else step.at_most
 
     def is_dominant(self, score: float) -> bool:
         """Whether a score reaches the level the bank asks of a dominant pattern."""

@@ -17,7 +17,16 @@ from quicktest.domain.metrics import ALL, Metrics, fill
 from quicktest.domain.response import Response
 
 if TYPE_CHECKING:
-    from quicktest.domain.bank import Band, Bank, Benchmark, MetricRule, MetricWarning, Pattern
+    from quicktest.domain.bank import (
+        Band,
+        Bank,
+        Benchmark,
+        Contradiction,
+        MetricRule,
+        MetricWarning,
+        Option,
+        Pattern,
+    )
 
 
 class Evidence(NamedTuple):
@@ -25,7 +34,7 @@ class Evidence(NamedTuple):
     ref: str  # question id or metric name
     text: str
     points: float = 0.0
-    status: str = "held"  # "held", "not held" or "unknown"
+    status: str = "held"  # "held", "not held", "unknown", or "conflict" (answer vs figures)
 
     def as_json(self) -> dict[str, Any]:
         return dict(zip(self._fields, self, strict=True))
@@ -34,15 +43,23 @@ class Evidence(NamedTuple):
 class PatternRead(NamedTuple):
     pattern: Pattern
     score: float
-    level: str
+    level: str  # as called: no stronger than its confidence allows
     points: float
     possible: float
     evidence: tuple[Evidence, ...]
+    coverage: float = 1.0  # the share of the evidence the bank could give that was known
+    confidence: str | None = None  # the bank's words for that share
+    uncapped: str = ""  # the level the score alone reaches
 
     @property
     def moved_by(self) -> tuple[Evidence, ...]:
-        """The evidence that changed the score, strongest first."""
-        return tuple(sorted((e for e in self.evidence if e.points), key=lambda e: -abs(e.points)))
+        """The evidence that changed the score, strongest first, and any conflicts."""
+        return tuple(
+            sorted(
+                (e for e in self.evidence if e.points or e.status == "conflict"),
+                key=lambda e: -abs(e.points),
+            )
+        )
 
     @property
     def unknown(self) -> tuple[str, ...]:
@@ -57,6 +74,50 @@ class PatternRead(NamedTuple):
             "level": self.level,
             "caps": self.pattern.caps,
             "evidence": [e.as_json() for e in self.evidence],
+            "coverage": round(self.coverage, 3),
+            "confidence": self.confidence,
+            "level_from_score": self.uncapped,
+        }
+
+
+class Conflict(NamedTuple):
+    """An answer the figures contradict, both sides in words, and the side followed."""
+
+    question: str
+    option: str
+    answer: str
+    figures: str
+    followed: str  # "figures" or "answers"
+
+    def as_json(self) -> dict[str, str]:
+        return dict(zip(self._fields, self, strict=True))
+
+
+class Coverage(NamedTuple):
+    """How much of the evidence the bank could give a read actually had."""
+
+    answered: int
+    questions: int
+    decided: int  # metric rules that could be decided
+    rules: int
+    share: float  # the share of its evidence the dominant pattern had (else all patterns')
+    confidence: str | None
+
+    def words(self) -> str:
+        metrics = (
+            "no metrics" if not self.decided else f"{self.decided} of {self.rules} metric checks"
+        )
+        lead = self.confidence or "a read"
+        answers = f"{self.answered} of {self.questions} answers"
+        return f"{lead[0].upper()}{lead[1:]} from {answers} and {metrics}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "answers": {"given": self.answered, "of": self.questions},
+            "metric_rules": {"decided": self.decided, "of": self.rules},
+            "share": round(self.share, 3),
+            "confidence": self.confidence,
+            "words": self.words(),
         }
 
 
@@ -72,6 +133,8 @@ class Read(NamedTuple):
     dominant: PatternRead | None
     unanswered: tuple[str, ...]
     bands: tuple[BandUsed, ...]
+    coverage: Coverage | None = None
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def metrics(self) -> Metrics:
@@ -101,6 +164,8 @@ class Read(NamedTuple):
             },
             "notes": self.notes,
             "warnings": list(self.metrics.warnings),
+            "coverage": self.coverage.as_json() if self.coverage else None,
+            "conflicts": [c.as_json() for c in self.conflicts],
         }
 
 
@@ -132,6 +197,9 @@ class Tables(NamedTuple):
     warnings: tuple[tuple[Predicate, MetricWarning], ...]
     band_metrics: frozenset[str]  # what any band's condition looks at (acv, arr)
     fallback_bands: tuple[BandUsed, ...]  # the bands chosen when none of those is known
+    totals: tuple[float, ...]  # per pattern, all the points the bank could give it
+    # (question, option) -> its contradictions, each with the patterns it concerns
+    claims: Mapping[tuple[str, str], tuple[tuple[Predicate, Contradiction, tuple[int, ...]], ...]]
 
 
 def compile_bank(bank: Bank) -> Tables:
@@ -152,6 +220,11 @@ def compile_bank(bank: Bank) -> Tables:
         for q in bank.questions
     )
     rules = tuple(tuple(_compile_rule(r) for r in p.metric_rules) for p in bank.patterns)
+    totals = tuple(
+        sum(bests[i] for _, bests, _ in questions)
+        + sum(r.rule.points for r in rules[i] if r.rule.points > 0)
+        for i in range(len(ids))
+    )
     bands = tuple(
         (
             benchmark,
@@ -174,7 +247,29 @@ def compile_bank(bank: Bank) -> Tables:
             for m in leaf_metrics(band.when)
         ),
         tuple(BandUsed(b, fallback) for b, _, fallback in bands),
+        totals,
+        {
+            (q.id, o.id): tuple(
+                (compile_condition(c.when), c, _concerned(o, c, ids, rules))
+                for c in o.contradicted_by
+            )
+            for q in bank.questions
+            for o in q.options
+            if o.contradicted_by
+        },
     )
+
+
+def _concerned(
+    option: Option, contradiction: Contradiction, ids: list[str], rules: tuple
+) -> tuple[int, ...]:
+    """The patterns a contradiction bears on: those the answer points to, else those with
+    rules on the metrics it looks at."""
+    pointed = tuple(i for i, pid in enumerate(ids) if option.points.get(pid))
+    if pointed:
+        return pointed
+    looked_at = set(leaf_metrics(contradiction.when))
+    return tuple(i for i, own in enumerate(rules) if any(looked_at & r.needs for r in own))
 
 
 def _compile_rule(rule: MetricRule) -> _Rule:
@@ -241,8 +336,11 @@ def _finish(
     evidence: list[Evidence],
     metrics: Metrics,
     bands: Mapping[str, Band],
+    total: float,
+    decided: list[int],
 ) -> PatternRead:
-    """A pattern's read: its answers' points (summed already), then its metric rules."""
+    """A pattern's read: its answers' points (summed already), then its metric rules;
+    `decided` counts the rules that could be decided."""
     current = metrics.current
     missing: list[str] = []
     for rule, holds, ref, seen, leaves, needs in rules if current else ():
@@ -254,6 +352,7 @@ def _finish(
         if held is None:
             continue
         del missing[mark:]  # a rule decided without them: they are not what it lacked
+        decided[0] += 1
         points_if_held = rule.points
         if points_if_held > 0:
             possible += points_if_held
@@ -270,8 +369,24 @@ def _finish(
         score = round(min(1.0, max(0.0, points / (possible if possible > floor else floor))), 3)
     else:
         score = 0.0
-    level = bank.level_of(score)
-    return _new(PatternRead, (pattern, score, level, points, possible, tuple(evidence)))
+    uncapped = bank.level_of(score)
+    coverage = min(1.0, possible / total) if total else 1.0
+    step = bank.confidence_at(coverage)
+    level = bank.capped(uncapped, coverage)
+    return _new(
+        PatternRead,
+        (
+            pattern,
+            score,
+            level,
+            points,
+            possible,
+            tuple(evidence),
+            coverage,
+            step.name if step else None,
+            uncapped,
+        ),
+    )
 
 
 def score(bank: Bank, given: Response) -> Read:
@@ -284,16 +399,28 @@ def score(bank: Bank, given: Response) -> Read:
     evidence: list[list[Evidence]] = [[] for _ in range(count)]
     answers = given.answers
     answered_bests = [(0.0,) * count]
+    conflicts: list[Conflict] = []
     for question_id, bests, options in compiled.questions:
         chosen = answers.get(question_id)
         if chosen is None:
             continue
         answered_bests.append(bests)
+        claims = compiled.claims.get((question_id, chosen)) if given.metrics else None
+        found = _contradicted(bank, question_id, chosen, claims, given.metrics, by_id)
+        if found is not None:
+            conflict, concerned = found
+            conflicts.append(conflict)
+            item = Evidence("answer", question_id, _conflict_words(conflict), 0.0, "conflict")
+            for index in concerned:
+                evidence[index].append(item)
+            if conflict.followed == "figures":
+                continue  # the answer's points give way to the figures
         for index, item in options[chosen]:
             points[index] += item.points
             evidence[index].append(item)
     # summed left to right, question by question, as the points are
     possible = [sum(column) for column in zip(*answered_bests, strict=True)]
+    decided = [0]
     reads = [
         _finish(
             bank,
@@ -304,13 +431,15 @@ def score(bank: Bank, given: Response) -> Read:
             evidence[i],
             given.metrics,
             by_id,
+            compiled.totals[i],
+            decided,
         )
         for i, pattern in enumerate(bank.patterns)
     ]
     order = compiled.order
     ranked = tuple(sorted(reads, key=lambda r: (-r.score, -r.points, order[r.pattern.id])))
     top = ranked[0] if ranked else None
-    dominant = top if top and bank.is_dominant(top.score) else None
+    dominant = top if top and bank.at_least(top.level, bank.dominant) else None
     unanswered = tuple(q.id for q in bank.questions if q.id not in answers)
     answered = len(unanswered) < len(bank.questions)
     basis = (
@@ -320,4 +449,49 @@ def score(bank: Bank, given: Response) -> Read:
         if given.metrics
         else "answers"
     )
-    return Read(given, basis, ranked, dominant, unanswered, bands)
+    # the read is as sure as its verdict: the dominant pattern's share, else all patterns'
+    total = sum(compiled.totals)
+    share = (
+        dominant.coverage if dominant else sum(r.possible for r in reads) / total if total else 1.0
+    )
+    step = bank.confidence_at(share)
+    coverage = Coverage(
+        len(bank.questions) - len(unanswered),
+        len(bank.questions),
+        decided[0],
+        sum(len(r) for r in compiled.rules),
+        min(1.0, share),
+        step.name if step else None,
+    )
+    return Read(given, basis, ranked, dominant, unanswered, bands, coverage, tuple(conflicts))
+
+
+def _contradicted(
+    bank: Bank,
+    question_id: str,
+    option_id: str,
+    claims: tuple | None,
+    metrics: Metrics,
+    bands: Mapping[str, Band],
+) -> tuple[Conflict, tuple[int, ...]] | None:
+    """The first contradiction of an answer that the figures hold, if any."""
+    for holds, contradiction, concerned in claims or ():
+        if holds(metrics.current, bands, []):
+            option = bank.question_by_id[question_id].option_by_id[option_id]
+            conflict = Conflict(
+                question_id,
+                option_id,
+                option.label,
+                fill(contradiction.says, metrics),
+                contradiction.follow,
+            )
+            return conflict, concerned
+    return None
+
+
+def _conflict_words(conflict: Conflict) -> str:
+    if conflict.followed == "figures":
+        why = "the read follows the figures: measured figures outrank recollection"
+    else:
+        why = "the read follows the answer, as the bank asks for this question"
+    return f"Answered '{conflict.answer}', but {conflict.figures}; {why}."

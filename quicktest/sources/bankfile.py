@@ -87,6 +87,17 @@ class Levels(_Model):
     weak: float = Field(gt=0, le=1)
 
 
+class Confidence(_Model):
+    """How sure a pattern's read can be, by the share of its evidence that is known."""
+
+    from_: float = Field(alias="from", ge=0, le=1, description="share of evidence known")
+    name: Text = Field(description="the words for it: 'a first signal'")
+    at_most: Literal["strong", "moderate", "weak"] | None = Field(
+        default=None, description="the strongest level a pattern may be called with this much"
+    )
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class Scoring(_Model):
     levels: Levels
     dominant: Literal["strong", "moderate", "weak"] = Field(
@@ -97,6 +108,15 @@ class Scoring(_Model):
         description="possible points below which a score is scaled down: "
         "one small signal alone never reads as strong",
     )
+    confidence: list[Confidence] = Field(
+        default_factory=list,
+        description="steps of evidence known, from 0 up; each may cap the level",
+    )
+    conflicts: Literal["figures", "answers"] = Field(
+        default="figures",
+        description="which side an answer contradicted by a metric follows, unless the "
+        "contradiction says",
+    )
 
 
 class BankInfo(_Model):
@@ -106,12 +126,23 @@ class BankInfo(_Model):
     scoring: Scoring
 
 
+class Contradiction(_Model):
+    """Figures that say the opposite of an answer."""
+
+    when: Condition
+    says: Text = Field(description="what the figures show, in words; {metric} placeholders")
+    follow: Literal["figures", "answers"] | None = None
+
+
 class Option(_Model):
     id: Id
     label: Text
     reading: Text = Field(description="why this answer counts, in words, for the evidence")
     points: dict[Id, float] = Field(
         default_factory=dict, description="pattern id -> how much this answer points to it"
+    )
+    contradicted_by: list[Contradiction] = Field(
+        default_factory=list, description="figures that would say this answer is not so"
     )
 
 
@@ -209,7 +240,7 @@ def validate_bank(texts: dict[str, str], folder: Path) -> dict[str, Any]:
         raise InputErrors(errors)
     info, questions, patterns, benchmarks = (parsed[name][1] for name in FILES)
     data = {
-        "info": info.model_dump(mode="json"),
+        "info": info.model_dump(mode="json", by_alias=True),
         "questions": [q.model_dump(mode="json") for q in questions.questions],
         "patterns": [p.model_dump(mode="json") for p in patterns.patterns],
         "benchmarks": [b.model_dump(mode="json") for b in benchmarks.benchmarks],
@@ -240,6 +271,8 @@ _KNOWN_KEYS = sorted(
             BenchmarkRef,
             Levels,
             Scoring,
+            Confidence,
+            Contradiction,
             NrrReading,
             MetricWarning,
         )
@@ -331,6 +364,18 @@ def _cross_check(
             + ", ".join(f"{n} {v:g}" for n, v in zip(LEVEL_NAMES, levels, strict=True)),
         )
 
+    steps = info.scoring.confidence
+    if steps and steps[0].from_ != 0:
+        yield files["bank.yaml"].error(
+            ("scoring", "confidence", 0, "from"), "the first confidence step must start from 0"
+        )
+    for index, (low, high) in enumerate(pairwise(steps), start=1):
+        if high.from_ <= low.from_:
+            yield files["bank.yaml"].error(
+                ("scoring", "confidence", index, "from"),
+                f"confidence steps must rise: {high.from_:g} after {low.from_:g}",
+            )
+
     def check_metric(where: Located, path: tuple, name: str) -> Iterator[InputError]:
         if name not in metric_specs.ALL:
             yield where.error(
@@ -381,6 +426,10 @@ def _cross_check(
                 "file that gives the label could not say which",
             )
         for oi, option in enumerate(question.options):
+            for ci, contradiction in enumerate(option.contradicted_by):
+                path = ("questions", qi, "options", oi, "contradicted_by", ci)
+                yield from check_leaves(questions, contradiction.when, (*path, "when"))
+                yield from check_text(questions, (*path, "says"), contradiction.says)
             for pattern_id, weight in option.points.items():
                 if pattern_id not in pattern_ids:
                     yield questions.error(

@@ -76,17 +76,19 @@ def _given(args: argparse.Namespace):
 
 def cmd_score(args: argparse.Namespace) -> int:
     from quicktest.domain.engine import score
+    from quicktest.domain.whatif import what_if
 
     bank = _bank(args)
     given, _ = _given(args)
     read = score(bank, given)
+    changes = what_if(bank, read)
     if args.format == "json":
-        _print_json(read.as_json())
+        _print_json({**read.as_json(), "what_if": [w.as_json() for w in changes]})
     else:
         from quicktest.faces.text.read import render
         from quicktest.faces.text.style import Out
 
-        render(bank, read, Out())
+        render(bank, read, Out(), changes)
     return EXIT_OK
 
 
@@ -97,6 +99,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     folder = questions_dir(args.folder or args.questions)
     bank = load_bank(folder, use_cache=False)
     rules = sum(len(p.metric_rules) for p in bank.patterns)
+    if args.explain:
+        from quicktest.domain.explain import explain
+
+        explained = explain(bank)
+        if args.format == "json":
+            _print_json({"folder": str(folder), "id": bank.id, **explained.as_json()})
+        else:
+            from quicktest.faces.text.explain import render
+            from quicktest.faces.text.style import Out
+
+            render(bank, explained, Out())
+        return EXIT_OK
     if args.format == "json":
         _print_json(
             {
@@ -616,6 +630,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "folder", metavar="QUESTIONS_DIR", nargs="?", help="bank folder (default: the shipped bank)"
+    )
+    validate.add_argument(
+        "--explain",
+        action="store_true",
+        help="for bank authors: each pattern's reachable scores, how often it is dominant "
+        "over every combination of answers, and which questions decide it",
     )
     return parser
 

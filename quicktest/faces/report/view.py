@@ -10,6 +10,7 @@ from quicktest.domain.compare import Respondents
 from quicktest.domain.engine import PatternRead, Read, metric_warnings
 from quicktest.domain.metrics import ALL, INPUTS
 from quicktest.domain.units import format_value, show_value
+from quicktest.domain.whatif import WhatIf, describe, what_if
 from quicktest.faces.report.chart import Chart, pair_chart
 
 BASIS_WORDS = {
@@ -43,6 +44,8 @@ class PatternView:
     watch: str
     evidence: list[EvidenceRow]
     unknown: list[str]  # metrics that would confirm or weaken it, not given
+    capped: str | None  # why its level is below what its score alone reads, if it is
+    what_if: list[str]  # the single changes that would take it below its level (or over)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ class ReportView:
     margin_pattern: str | None  # the pattern that caps gross margin, named under the chart
     warnings: list[str]  # doubts about a revenue file, and the bank's warnings on the figures
     stale: list[AppendixRow]  # answers given against an earlier bank, left out of the read
+    confidence: str  # how much evidence the read rests on, in words
+    confidence_steps: list[str]  # the bank's rule, for the method page
+    conflicts: list[str]  # answers the figures contradict, both sides and the side followed
 
 
 def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
@@ -147,11 +153,13 @@ def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
         about = f"{question.prompt} Answered: {option.label}."
     else:
         about = ALL[item.ref].label
-    return EvidenceRow(f"{item.points:+g}", item.source, item.text, about)
+    points = "≠" if item.status == "conflict" else f"{item.points:+g}"
+    return EvidenceRow(points, item.source, item.text, about)
 
 
-def _pattern(bank: Bank, read: Read, p: PatternRead) -> PatternView:
+def _pattern(bank: Bank, read: Read, p: PatternRead, changes: dict[str, WhatIf]) -> PatternView:
     pattern = p.pattern
+    what = changes.get(pattern.id)
     return PatternView(
         pattern.id,
         pattern.name,
@@ -167,6 +175,11 @@ def _pattern(bank: Bank, read: Read, p: PatternRead) -> PatternView:
         pattern.watch,
         [_evidence_row(bank, read, e) for e in p.moved_by],
         [ALL[name].label for name in p.unknown],
+        None
+        if p.level == p.uncapped
+        else f"Its score alone reads {p.uncapped}; with {p.coverage:.0%} of its evidence known "
+        f"this is {p.confidence}, so it is called {p.level}.",
+        [describe(bank, c) for c in (*what.metrics, *what.answers)] if what else [],
     )
 
 
@@ -240,7 +253,8 @@ def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
 def build(
     bank: Bank, read: Read, paper: str, date: str, respondents: Respondents | None = None
 ) -> ReportView:
-    patterns = [_pattern(bank, read, p) for p in read.patterns]
+    changes = {w.pattern: w for w in what_if(bank, read)}
+    patterns = [_pattern(bank, read, p, changes) for p in read.patterns]
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None
     metrics = read.metrics
@@ -288,6 +302,17 @@ def build(
         stale=[
             AppendixRow(0, _stale_prompt(bank, s.question_id), s.option_id)
             for s in read.given.stale
+        ],
+        confidence=read.coverage.words() if read.coverage else "",
+        confidence_steps=[
+            f"{step.name} from {step.start:.0%}"
+            + (f", called {step.at_most} at most" if step.at_most else "")
+            for step in bank.confidence
+        ],
+        conflicts=[
+            f"{bank.question_by_id[c.question].prompt} Answered '{c.answer}', but {c.figures}; "
+            f"the read follows {'the figures' if c.followed == 'figures' else 'the answer'}."
+            for c in read.conflicts
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import PatternRead, Read
 from quicktest.domain.metrics import ALL
+from quicktest.domain.whatif import WhatIf, describe
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out
 
@@ -29,11 +30,13 @@ def _evidence(out: Out, pattern: PatternRead) -> None:
     out.table(rows, right=(0,), indent=2, gap=1)
 
 
-def render(bank: Bank, read: Read, out: Out) -> None:
+def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -> None:
     who = " · ".join(x for x in (read.given.client, read.given.respondent, read.given.date) if x)
     if who:
         out.line((who, "bold"))
     out.line((basis_line(read, len(bank.questions)), "dim"))
+    if read.coverage and read.coverage.confidence:
+        out.paragraph(f"{read.coverage.words()}.", style="dim")
     for warning in read.metrics.warnings:  # doubts about the figures come before the verdict
         out.paragraph(f"Check the revenue file: {warning}", style="bold yellow")
     out.blank()
@@ -44,6 +47,13 @@ def render(bank: Bank, read: Read, out: Out) -> None:
             (top.pattern.name, LEVEL_STYLE[top.level]),
             f"  ({top.level}, {top.score:.2f})",
         )
+        if top.level != top.uncapped:
+            out.paragraph(
+                f"Its score alone reads {top.uncapped}; with {top.coverage:.0%} of its evidence "
+                f"known this is {top.confidence}, so it is called {top.level}.",
+                indent=2,
+                style="yellow",
+            )
         out.paragraph(top.pattern.definition, indent=2)
         out.paragraph(f"Caps: {ALL[top.pattern.caps].label}", indent=2, style="dim")
     else:
@@ -68,6 +78,19 @@ def render(bank: Bank, read: Read, out: Out) -> None:
         out.blank()
         out.line((f"Evidence: {p.pattern.name}", "bold"))
         _evidence(out, p)
+    if read.conflicts:
+        out.blank()
+        out.line(("Where the answers and the figures disagree", "bold"))
+        for conflict in read.conflicts:
+            followed = "the figures" if conflict.followed == "figures" else "the answer"
+            out.paragraph(
+                f"{bank.question_by_id[conflict.question].prompt} Answered '{conflict.answer}', "
+                f"but {conflict.figures}. The read follows {followed}.",
+                indent=2,
+                bullet="• ",
+            )
+    for change in changes:
+        _what_if(bank, change, out)
     if read.dominant:
         out.blank()
         out.line((f"How to measure progress on {read.dominant.pattern.name}", "bold"))
@@ -78,3 +101,14 @@ def render(bank: Bank, read: Read, out: Out) -> None:
         out.paragraph("Unanswered: " + ", ".join(read.unanswered), style="dim")
     for note in read.notes:
         out.paragraph(f"Note: {note}", style="yellow")
+
+
+def _what_if(bank: Bank, what: WhatIf, out: Out) -> None:
+    aim = f"below {what.level}" if what.aim == "below" else "to dominant"
+    out.blank()
+    out.line((f"What would change this read: {what.name} {aim}", "bold"))
+    items = [*what.metrics, *what.answers]
+    if not items:
+        out.paragraph("No single answer or metric value would do it.", indent=2, style="dim")
+    for change in items:
+        out.paragraph(describe(bank, change), indent=2, bullet="• ")

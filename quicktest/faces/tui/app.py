@@ -281,6 +281,11 @@ class QuickTestApp(App[None]):
 
             self.push_screen(metrics.MetricsScreen(self._current()))
             return
+        elif to == "what_if":  # over the result; it saves nothing and closes itself
+            from quicktest.faces.tui.screens import whatif
+
+            self.push_screen(whatif.WhatIfScreen(self.bank, self.read()))
+            return
         else:
             session = self._current()
             if to == "question":

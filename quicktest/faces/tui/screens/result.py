@@ -21,6 +21,7 @@ from quicktest.sources.store import Session
 
 class ResultScreen(Screen[None]):
     BINDINGS = [
+        Binding("w", "what_if", "What if"),
         Binding("e", "export", "Export PDF"),
         Binding("s", "save", "Save"),
         Binding("b", "back", "Review"),
@@ -59,6 +60,22 @@ class ResultScreen(Screen[None]):
                 ("No dominant pattern", "bold green"),
                 ": nothing reaches the threshold on this read.",
             )
+        coverage = self.read.coverage
+        if coverage and coverage.confidence:
+            headline.append(f"\n{coverage.words()}.", style="dim")
+        if top and top.level != top.uncapped:
+            headline.append(
+                f"\nIts score alone reads {top.uncapped}; with {top.coverage:.0%} of its "
+                f"evidence known it is called {top.level}.",
+                style="yellow",
+            )
+        for conflict in self.read.conflicts:
+            followed = "the figures" if conflict.followed == "figures" else "the answer"
+            headline.append(
+                f"\nAnswered '{conflict.answer}', but {conflict.figures}: the read follows "
+                f"{followed}.",
+                style="yellow",
+            )
         for warning in self.read.metrics.warnings:
             headline.append(f"\nCheck the revenue file: {warning}", style="bold yellow")
         for note in self.read.notes:
@@ -95,7 +112,10 @@ class ResultScreen(Screen[None]):
         if not p.moved_by:
             text.append("Nothing in this read points to it.\n", style="dim")
         for item in p.moved_by:
-            text.append(f"{item.points:+g} ", style="green" if item.points < 0 else "bold")
+            if item.status == "conflict":
+                text.append("≠ ", style="bold yellow")
+            else:
+                text.append(f"{item.points:+g} ", style="green" if item.points < 0 else "bold")
             text.append(f"{item.text}\n")
         unknown = [ALL[name].label for name in p.unknown]
         if unknown:
@@ -104,6 +124,9 @@ class ResultScreen(Screen[None]):
         for measure in p.pattern.progress:
             text.append(f"• {measure}\n")
         return text
+
+    def action_what_if(self) -> None:
+        self.post_message(Navigate("what_if"))
 
     def action_save(self) -> None:
         self.post_message(MarkedDone())

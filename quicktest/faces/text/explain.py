@@ -1,0 +1,59 @@
+"""`validate --explain` as text: what a bank can do, pattern by pattern."""
+
+from __future__ import annotations
+
+from quicktest.domain.bank import Bank
+from quicktest.domain.explain import Explanation
+from quicktest.faces.text.style import Out
+
+RARE, COMMON = 0.02, 0.6  # below or above these shares of answer sets, a pattern is flagged
+
+
+def render(bank: Bank, explained: Explanation, out: Out) -> None:
+    how = "every one scored" if explained.exhaustive else f"a sample of {explained.scored:,} scored"
+    out.line((f"{bank.title} {bank.version}: what the answers alone can do", "bold"))
+    out.paragraph(
+        f"{explained.combinations:,} combinations of answers, {how}. Metrics can move a "
+        "read further; these figures are the questions' own reach.",
+        style="dim",
+    )
+    out.blank()
+    out.table(
+        [
+            (
+                p.name,
+                f"{p.low:.2f} to {p.high:.2f}",
+                f"{p.dominant_share:.1%}",
+                ", ".join(f"{q.question} ({q.spread:.0%})" for q in p.deciding[:3]) or "none",
+            )
+            for p in explained.patterns
+        ],
+        header=("Pattern", "Score range", "Dominant in", "Decided most by"),
+        right=(2,),
+    )
+    out.blank()
+    out.paragraph(f"No dominant pattern in {explained.no_dominant_share:.1%} of them.")
+    for p in explained.patterns:
+        if p.dominant_share == 0:
+            out.paragraph(
+                f"Warning: {p.name} is never the dominant pattern on answers alone; only "
+                "metrics could make it one.",
+                style="bold yellow",
+            )
+        elif p.dominant_share < RARE:
+            out.paragraph(
+                f"Warning: {p.name} is dominant in only {p.dominant_share:.1%} of answer sets.",
+                style="bold yellow",
+            )
+        elif p.dominant_share > COMMON:
+            out.paragraph(
+                f"Warning: {p.name} is dominant in {p.dominant_share:.0%} of answer sets: it "
+                "says little about a client.",
+                style="bold yellow",
+            )
+    out.blank()
+    out.paragraph(
+        "Decided by: how much the share of sets a pattern wins changes between the best and "
+        "the worst answer to that question.",
+        style="dim",
+    )
