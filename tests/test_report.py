@@ -22,7 +22,7 @@ from .conftest import EXAMPLES, ROOT, refusing_library, text_of
 EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch page,
     "borrowed_nrr": 6,  # metrics, appendix (method and sources may take one more)
     "healthy": 6,
-    "vibe_metrics_only": 6,  # the method page: its confidence rule no longer fits beside the appendix
+    "vibe_metrics_only": 6,  # its method page no longer fits beside the appendix
 }
 
 

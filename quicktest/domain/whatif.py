@@ -60,28 +60,39 @@ class WhatIf(NamedTuple):
 
 def what_if(bank: Bank, read: Read, limit: int = 4) -> tuple[WhatIf, ...]:
     """The what-ifs of a read: per pattern at the dominant level or above (below it), or,
-    with no dominant pattern, for the leading patterns (to dominance)."""
+    with no dominant pattern, for the leading patterns (to dominance). Each change is
+    scored once, and every pattern looked at in its read."""
     if read.dominant is None:
         targets = [(p, "dominant") for p in read.patterns[:3] if p.score > 0]
     else:
         targets = [(p, "below") for p in read.patterns if bank.at_least(p.level, bank.dominant)]
+    if not targets:
+        return ()
+    trials = [*_answer_trials(bank, read), *_metric_trials(bank, read)]
     out = []
-    for pattern, aim in targets:
-        by_size = sorted(
-            _answer_changes(bank, read, pattern, aim), key=lambda c: abs(c.score - pattern.score)
+    for target, aim in targets:
+        found = [
+            change._replace(score=reached.score, level=reached.level)
+            for change, after in trials
+            if (reached := _reached(bank, after, target, aim)) is not None
+        ]
+        answers = sorted(
+            (c for c in found if c.kind == "answer"), key=lambda c: abs(c.score - target.score)
         )
-        answers = [c for i, c in enumerate(by_size) if c.ref not in {d.ref for d in by_size[:i]}]
-        metrics = sorted(
-            _metric_changes(bank, read, pattern, aim), key=lambda c: _distance(read, c)
-        )
+        nearest: dict[str, Change] = {}  # per question or metric, the smallest change
+        for change in answers + sorted(
+            (c for c in found if c.kind == "metric"), key=lambda c: _distance(read, c)
+        ):
+            nearest.setdefault(change.ref, change)
+        kept = list(nearest.values())
         out.append(
             WhatIf(
-                pattern.pattern.id,
-                pattern.pattern.name,
-                pattern.level,
+                target.pattern.id,
+                target.pattern.name,
+                target.level,
                 aim,
-                tuple(answers[:limit]),
-                tuple(metrics[:limit]),
+                tuple(c for c in kept if c.kind == "answer")[:limit],
+                tuple(c for c in kept if c.kind == "metric")[:limit],
             )
         )
     return tuple(out)
@@ -107,37 +118,31 @@ def _reached(bank: Bank, after: Read, target: PatternRead, aim: str) -> PatternR
     return now if top is not None and top.pattern.id == target.pattern.id else None
 
 
-def _answer_changes(bank: Bank, read: Read, target: PatternRead, aim: str) -> list[Change]:
+def _answer_trials(bank: Bank, read: Read) -> list[tuple[Change, Read]]:
+    """Every other answer to every question, each with the read it gives."""
     given = read.given
-    found = []
+    trials = []
     for question in bank.questions:
         current = given.answers.get(question.id)
         was = question.option_by_id[current].label if current else "not answered"
         for option in question.options:
-            if option.id == current:
-                continue
-            after = score(bank, given._replace(answers={**given.answers, question.id: option.id}))
-            pattern = _reached(bank, after, target, aim)
-            if pattern is not None:
-                found.append(
-                    Change(
-                        "answer",
-                        question.id,
-                        option.id,
-                        was,
-                        option.label,
-                        pattern.score,
-                        pattern.level,
-                    )
+            if option.id != current:
+                after = score(
+                    bank, given._replace(answers={**given.answers, question.id: option.id})
                 )
-    return found
+                trials.append(
+                    (Change("answer", question.id, option.id, was, option.label, 0, ""), after)
+                )
+    return trials
 
 
-def _metric_changes(bank: Bank, read: Read, target: PatternRead, aim: str) -> list[Change]:
+def _metric_trials(bank: Bank, read: Read) -> list[tuple[Change, Read]]:
+    """Values on either side of each bound the bank's rules set on a metric a respondent can
+    give, each with the read it gives."""
     metrics = read.metrics
     bands = {u.benchmark.id: u.band for u in read.bands}
     candidates: dict[tuple[str, float], None] = {}
-    for pattern in bank.patterns:  # every pattern's rules can move this one's rank or level
+    for pattern in bank.patterns:  # every pattern's rules can move another's rank or level
         for rule in pattern.metric_rules:
             for leaf in _leaves(rule.when):
                 spec = INPUTS.get(leaf.metric)
@@ -146,24 +151,19 @@ def _metric_changes(bank: Bank, read: Read, target: PatternRead, aim: str) -> li
                 for value in _other_side(leaf, bands, _STEP.get(spec.unit, 0.001)):
                     if spec.low <= value <= spec.high and not (spec.low_open and value <= spec.low):
                         candidates[leaf.metric, round(value, 6)] = None
-    found: dict[str, Change] = {}  # per metric, the value nearest the one known
+    trials = []
     for name, value in candidates:
         if metrics.given.get(name) == value:
             continue
         changed = Metrics(
             {**metrics.given, name: value}, metrics.computed, metrics.notes, metrics.warnings
         )
-        pattern = _reached(bank, score(bank, read.given._replace(metrics=changed)), target, aim)
-        if pattern is not None:
-            spec = INPUTS[name]
-            now = metrics.current.get(name)
-            was = "not given" if now is None else format_value(spec, now)
-            change = Change(
-                "metric", name, value, was, format_value(spec, value), pattern.score, pattern.level
-            )
-            if name not in found or _distance(read, change) < _distance(read, found[name]):
-                found[name] = change
-    return list(found.values())
+        spec = INPUTS[name]
+        now = metrics.current.get(name)
+        was = "not given" if now is None else format_value(spec, now)
+        change = Change("metric", name, value, was, format_value(spec, value), 0, "")
+        trials.append((change, score(bank, read.given._replace(metrics=changed))))
+    return trials
 
 
 def _leaves(condition: Condition) -> list[Compare]:
@@ -175,17 +175,20 @@ def _leaves(condition: Condition) -> list[Compare]:
 
 
 def _other_side(leaf: Compare, bands, step: float) -> list[float]:
-    """Values on either side of each bound a comparison makes: one of them changes it."""
+    """For each bound a comparison makes, the nearest value on each side of it: one holds
+    the comparison and the other breaks it."""
     values = []
-    for bound in (leaf.lt, leaf.lte, leaf.gt, leaf.gte):
-        if bound is None:
-            continue
+    for op in ("lt", "lte", "gt", "gte"):
+        bound = getattr(leaf, op)
         if isinstance(bound, BenchmarkRef):
             band = bands.get(bound.benchmark)
-            if band is None:
-                continue
-            bound = band.edge(bound.edge)
-        values += [bound - step, bound, bound + step]
+            bound = None if band is None else band.edge(bound.edge)
+        if bound is None:
+            continue
+        if op in ("lt", "gte"):  # the line falls just under the bound
+            values += [bound - step, bound]
+        else:  # lte, gt: just over it
+            values += [bound, bound + step]
     return values
 
 
