@@ -15,6 +15,7 @@ from quicktest.domain.conditions import Condition, condition_from_data
 from quicktest.domain.engine import Tables, compile_bank
 
 LEVEL_NAMES = ("strong", "moderate", "weak")  # strongest first; "none" is below the last
+_RANK = {name: rank for rank, name in enumerate(LEVEL_NAMES)}
 
 
 class Contradiction(NamedTuple):
@@ -242,12 +243,13 @@ class Bank(NamedTuple):
 
     def confidence_at(self, coverage: float) -> Confidence | None:
         """The confidence step a share of known evidence reaches, if the bank has steps."""
-        reached = [c for c in self.confidence if coverage >= c.start - 1e-9]
-        return reached[-1] if reached else None
+        for step in reversed(self.confidence):
+            if coverage >= step.start - 1e-9:
+                return step
+        return None
 
-    def capped(self, level: str, coverage: float) -> str:
-        """A level no stronger than the confidence step of `coverage` allows."""
-        step = self.confidence_at(coverage)
+    def capped(self, level: str, step: Confidence | None) -> str:
+        """A level no stronger than a confidence step allows."""
         if step is None or step.at_most is None or level == "none":
             return level
         return level if self.at_least(step.at_most, level) else step.at_most
@@ -261,5 +263,5 @@ class Bank(NamedTuple):
 
     def at_least(self, level: str, wanted: str) -> bool:
         """Whether `level` is `wanted` or stronger ("none" is below every level)."""
-        names = [lv.name for lv in self.levels]
-        return level in names and names.index(level) <= names.index(wanted)
+        rank = _RANK.get(level)
+        return rank is not None and rank <= _RANK[wanted]

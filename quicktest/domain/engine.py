@@ -198,6 +198,7 @@ class Tables(NamedTuple):
     band_metrics: frozenset[str]  # what any band's condition looks at (acv, arr)
     fallback_bands: tuple[BandUsed, ...]  # the bands chosen when none of those is known
     totals: tuple[float, ...]  # per pattern, all the points the bank could give it
+    rule_count: int
     # (question, option) -> its contradictions, each with the patterns it concerns
     claims: Mapping[tuple[str, str], tuple[tuple[Predicate, Contradiction, tuple[int, ...]], ...]]
 
@@ -248,6 +249,7 @@ def compile_bank(bank: Bank) -> Tables:
         ),
         tuple(BandUsed(b, fallback) for b, _, fallback in bands),
         totals,
+        sum(len(r) for r in rules),
         {
             (q.id, o.id): tuple(
                 (compile_condition(c.when), c, _concerned(o, c, ids, rules))
@@ -372,7 +374,7 @@ def _finish(
     uncapped = bank.level_of(score)
     coverage = min(1.0, possible / total) if total else 1.0
     step = bank.confidence_at(coverage)
-    level = bank.capped(uncapped, coverage)
+    level = bank.capped(uncapped, step)
     return _new(
         PatternRead,
         (
@@ -459,7 +461,7 @@ def score(bank: Bank, given: Response) -> Read:
         len(bank.questions) - len(unanswered),
         len(bank.questions),
         decided[0],
-        sum(len(r) for r in compiled.rules),
+        compiled.rule_count,
         min(1.0, share),
         step.name if step else None,
     )
