@@ -39,6 +39,28 @@ def user_cache_dir() -> str:
     return platform_cache_dir("quicktest", appauthor=False)
 
 
+def user_config_dir() -> str:
+    """quicktest's folder in the user config: $XDG_CONFIG_HOME (else ~/.config) on Linux."""
+    if sys.platform == "linux":
+        root = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
+        return os.path.join(root, "quicktest")
+    from platformdirs import user_config_dir as platform_config_dir
+
+    return platform_config_dir("quicktest", appauthor=False)
+
+
+def brand_folder(flag: str | None) -> str | None:
+    """The brand to use: --brand, else $QUICKTEST_BRAND, else `brand` in the user config
+    folder when there is one; None for none."""
+    if flag:
+        return flag
+    chosen = os.environ.get("QUICKTEST_BRAND", "").strip()
+    if chosen:
+        return chosen
+    default = os.path.join(user_config_dir(), "brand")
+    return default if os.path.isfile(os.path.join(default, "brand.yaml")) else None
+
+
 def default_store_path() -> str:
     """The session store: $QUICKTEST_DB, else sessions.db in the user data folder."""
     chosen = os.environ.get("QUICKTEST_DB")

@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.engine import score
@@ -18,6 +18,9 @@ from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
 from quicktest.sources.files import check_output
 from quicktest.sources.responses import ResponsesFile
+
+if TYPE_CHECKING:
+    from quicktest.sources.brandfile import Brand
 
 
 def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
@@ -38,7 +41,7 @@ def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
 
 # A pool's workers are forked from this process after the bank is loaded: this is what they
 # read it from, since the bank's compiled rules cannot be pickled and sent to them.
-_FORKED: tuple[ResponsesFile, Path | None, bool] | None = None
+_FORKED: tuple[ResponsesFile, Path | None, bool, Brand | None] | None = None
 
 BLOCK = 500  # rows a worker scores at a time: large enough that passing them costs little
 PARALLEL_FROM = 256 * 1024  # bytes of responses (about 2,000 rows) before workers pay off
@@ -58,7 +61,7 @@ def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
     import orjson  # 6 us a line where json takes 78: the largest cost of a batch row
 
     assert _FORKED is not None
-    responses, out_dir, pdf = _FORKED
+    responses, out_dir, pdf, brand = _FORKED
     bank = responses.bank
     render = None
     if pdf:
@@ -76,7 +79,7 @@ def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
         top = read.dominant.pattern.id if read.dominant else "none"
         scored.append(Scored(line, orjson.dumps(record).decode(), top))
         if render and out_dir:
-            render(bank, read, out_dir / f"line-{line}.pdf")
+            render(bank, read, out_dir / f"line-{line}.pdf", brand=brand)
     return scored
 
 
@@ -103,6 +106,7 @@ def run_batch(
     fmt: str,
     kept: list[str],
     jobs: int | None = None,
+    brand: Brand | None = None,
 ) -> int:
     """Exit 0 when every row was scored, 2 when some were wrong (they are listed, and skipped).
 
@@ -130,7 +134,7 @@ def run_batch(
                     f"quicktest: {responses}:{item.line}: skipped: {item.reason}", file=sys.stderr
                 )
 
-    _FORKED = (rows, out_dir, pdf)
+    _FORKED = (rows, out_dir, pdf, brand)
     # Every row makes thousands of small objects that die with it, none in a cycle: the
     # collector need not keep scanning the bank and the modules for them.
     gc.freeze()

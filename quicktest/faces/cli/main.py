@@ -41,6 +41,19 @@ def _print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
+def _brand(args: argparse.Namespace):
+    """The brand the command's PDFs carry: --brand, $QUICKTEST_BRAND or the user's own;
+    checked before any work, so a bad one stops the command with exit 2."""
+    from quicktest.sources.locations import brand_folder
+
+    folder = brand_folder(getattr(args, "brand", None))
+    if folder is None:
+        return None
+    from quicktest.sources.brandfile import load_brand  # pydantic: only for a brand
+
+    return load_brand(folder)
+
+
 def _revenue_file(args: argparse.Namespace, path: str | None):
     """The revenue file a command names, with the flags that say how to read it."""
     if not path:
@@ -141,6 +154,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_output(args.output, "--output", kept)
     if args.html:
         check_output(args.html, "--html", [*kept, args.output])
+    brand = _brand(args)
     bank = _bank(args)
     given, session = _given(args)
     read = score(bank, given)
@@ -157,6 +171,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         Path(args.html) if args.html else None,
         args.paper,
         others,
+        brand,
     )
     print(args.output)
     return EXIT_OK
@@ -175,6 +190,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     resume = store.resolve(args.resume) if getattr(args, "resume", None) else None
     revenue = _revenue_file(args, getattr(args, "revenue", None))
     computed = revenue.read().metrics() if revenue else None  # a bad file stops here, exit 2
+    brand = _brand(args)
+    from functools import partial
+
     from quicktest.faces.tui.app import QuickTestApp
 
     QuickTestApp(
@@ -183,8 +201,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         getattr(args, "client", None),
         getattr(args, "respondent", None),
         resume,
-        render_pdf=_render_pdf,
+        render_pdf=partial(_render_pdf, brand=brand) if brand else _render_pdf,
         revenue=computed,
+        firm=brand.firm if brand else None,
     ).run()
     return EXIT_OK
 
@@ -296,6 +315,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         args.format,
         _workspace(args).kept_files(),
         args.jobs,
+        _brand(args) if args.pdf else None,
     )
 
 
@@ -389,6 +409,10 @@ COMMANDS = (
     *("compare", "batch", "serve", "validate"),
 )
 _TAKES_VALUE = ("--questions", "--db")
+BRAND_HELP = (
+    "a brand folder (brand.yaml and a logo) for the PDF and the app's header "
+    "(default: $QUICKTEST_BRAND, or brand/ in your config folder)"
+)
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -490,6 +514,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("--client", metavar="NAME", help="the client's name")
     run.add_argument("--respondent", metavar="NAME", help="who is answering")
     run.add_argument("--resume", metavar="ID", help="resume a saved session")
+    run.add_argument("--brand", metavar="DIR", help=BRAND_HELP)
     run.add_argument(
         "--revenue",
         metavar="FILE",
@@ -529,6 +554,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="PDF to write")
     report.add_argument("--html", metavar="OUT.html", help="also write the report's HTML")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    report.add_argument("--brand", metavar="DIR", help=BRAND_HELP)
 
     metrics = command(
         "metrics",
@@ -614,6 +640,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         help="write reads.jsonl (and PDFs) here instead of to stdout",
     )
     batch.add_argument("--pdf", action="store_true", help="one PDF report per good row")
+    batch.add_argument("--brand", metavar="DIR", help=BRAND_HELP)
     batch.add_argument(
         "--jobs",
         type=int,

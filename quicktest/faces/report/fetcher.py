@@ -1,7 +1,8 @@
-"""A WeasyPrint URL fetcher that serves only the project's own template assets.
+"""A WeasyPrint URL fetcher that serves only the project's own template assets (and a brand
+folder's files, when a brand is used).
 
-Everything else (network, file:// outside the template folder, large data: URLs) is refused
-and logged on the `weasyprint` logger, so a report can never embed anything from outside.
+Everything else (network, file:// outside those folders, large data: URLs) is refused and
+logged on the `weasyprint` logger, so a report can never embed anything from outside.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ MAX_DATA_URL = 64 * 1024  # characters; an inline SVG or small image, no more
 
 
 class AssetsOnlyFetcher(URLFetcher):
-    def __init__(self, root: Path) -> None:
+    def __init__(self, *roots: Path) -> None:
         super().__init__(allowed_protocols=("file", "data"))
-        self.root = root.resolve()
+        self.roots = tuple(root.resolve() for root in roots)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
@@ -29,7 +30,7 @@ class AssetsOnlyFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 return URLFetcherResponse(
                     path.as_uri(), path.read_bytes(), {"Content-Type": _content_type(path)}
                 )

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -25,6 +26,9 @@ from quicktest.domain.errors import SetupError
 from quicktest.faces.report.view import build
 from quicktest.sources.files import write_whole
 from quicktest.sources.locations import templates_dir
+
+if TYPE_CHECKING:
+    from quicktest.sources.brandfile import Brand
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 
@@ -77,18 +81,26 @@ class Renderer:
         return Renderer(folder or Path(templates_dir()))
 
     def html(
-        self, bank: Bank, read: Read, paper: str = "a4", respondents: Respondents | None = None
+        self,
+        bank: Bank,
+        read: Read,
+        paper: str = "a4",
+        respondents: Respondents | None = None,
+        brand: Brand | None = None,
     ) -> str:
         day = report_date(read)
-        view = build(bank, read, PAPERS[paper], day.isoformat(), respondents)
+        view = build(bank, read, PAPERS[paper], day.isoformat(), respondents, brand)
         return self.jinja.get_template("read.html.j2").render(
             view=view, created=f"{day.isoformat()}T00:00:00Z"
         )
 
-    def pdf(self, html: str, day: datetime.date) -> bytes:
+    def pdf(self, html: str, day: datetime.date, brand: Brand | None = None) -> bytes:
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=self.folder.as_uri() + "/", url_fetcher=self.fetcher)
+        from quicktest.faces.report.fetcher import AssetsOnlyFetcher
+
+        fetcher = AssetsOnlyFetcher(self.folder, brand.folder) if brand else self.fetcher
+        document = HTML(string=html, base_url=self.folder.as_uri() + "/", url_fetcher=fetcher)
         with _fonts_dated(day):
             return document.write_pdf(
                 stylesheets=[self.css],
@@ -138,12 +150,13 @@ def render(
     html_path: Path | None = None,
     paper: str = "a4",
     respondents: Respondents | None = None,
+    brand: Brand | None = None,
 ) -> None:
     """Write the read's PDF (and HTML); `respondents` adds the page on where a client's
-    respondents disagree."""
+    respondents disagree; `brand` puts a consultant's firm, logo and colours on it."""
     renderer = Renderer.shared()
-    html = renderer.html(bank, read, paper, respondents)
-    pdf = renderer.pdf(html, report_date(read)) if pdf_path else None
+    html = renderer.html(bank, read, paper, respondents, brand)
+    pdf = renderer.pdf(html, report_date(read), brand) if pdf_path else None
     # each file appears whole or not at all, and only once the render has succeeded
     if html_path:
         write_whole(html_path, html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from string import ascii_uppercase
+from typing import TYPE_CHECKING
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.compare import Respondents
@@ -12,6 +13,9 @@ from quicktest.domain.metrics import ALL, INPUTS
 from quicktest.domain.units import format_value, show_value
 from quicktest.domain.whatif import WhatIf, describe, what_if
 from quicktest.faces.report.chart import Chart, pair_chart
+
+if TYPE_CHECKING:
+    from quicktest.sources.brandfile import Brand
 
 BASIS_WORDS = {
     "answers": "the answers alone",
@@ -113,6 +117,15 @@ class RespondentsView:
 
 
 @dataclass(frozen=True)
+class BrandView:
+    firm: str
+    prepared_by: str | None
+    contact: str | None
+    logo: str | None  # the logo's file URI, which the fetcher allows
+    colours: str  # CSS custom properties from validated #hex colours only
+
+
+@dataclass(frozen=True)
 class ReportView:
     title: str
     client: str
@@ -144,6 +157,9 @@ class ReportView:
     confidence: str  # how much evidence the read rests on, in words
     confidence_steps: list[str]  # the bank's rule, for the method page
     conflicts: list[str]  # answers the figures contradict, both sides and the side followed
+    firm: str  # whose report it is, in the running header: quicktest, or the brand's firm
+    footer: str
+    brand: BrandView | None
 
 
 def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
@@ -251,7 +267,12 @@ def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
 
 
 def build(
-    bank: Bank, read: Read, paper: str, date: str, respondents: Respondents | None = None
+    bank: Bank,
+    read: Read,
+    paper: str,
+    date: str,
+    respondents: Respondents | None = None,
+    brand: Brand | None = None,
 ) -> ReportView:
     changes = {w.pattern: w for w in what_if(bank, read)}
     patterns = [_pattern(bank, read, p, changes) for p in read.patterns]
@@ -314,6 +335,22 @@ def build(
             f"the read follows {'the figures' if c.followed == 'figures' else 'the answer'}."
             for c in read.conflicts
         ],
+        firm=brand.firm if brand else "quicktest",
+        footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
+        if brand
+        else "Confidential · prepared with quicktest",
+        brand=_brand(brand) if brand else None,
+    )
+
+
+def _brand(brand: Brand) -> BrandView:
+    colours = {"--accent": brand.accent, "--ink": brand.text}
+    return BrandView(
+        brand.firm,
+        brand.prepared_by,
+        brand.contact,
+        brand.logo.as_uri() if brand.logo else None,
+        " ".join(f"{name}: {value};" for name, value in colours.items() if value),
     )
 
 

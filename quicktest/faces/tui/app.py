@@ -43,6 +43,7 @@ class QuickTestApp(App[None]):
         resume: str | None = None,
         render_pdf: Callable[..., None] | None = None,
         revenue: Metrics | None = None,
+        firm: str | None = None,
     ) -> None:
         """`render_pdf(bank, read, path, respondents=...)` writes the PDF export; the command
         line hands it in (a face never imports another), and without it `e` says so.
@@ -50,6 +51,8 @@ class QuickTestApp(App[None]):
         session opened takes them as its metrics."""
         super().__init__()
         self.revenue = revenue
+        if firm:  # a consultant's brand: their firm in the header
+            self.title = firm
         self.render_pdf = render_pdf
         self.bank = bank
         self.store = store  # read on this thread; written only through the saver

@@ -1,0 +1,119 @@
+"""A consultant's brand: a folder with `brand.yaml` (firm, a prepared-by line, contact,
+colours, a footer) and a logo beside it, validated like the bank: every error names its
+file, line and column.
+
+The logo must be an SVG or PNG file inside the folder, under 1 MB, and really what its name
+says; the report's renderer may then fetch that folder's files and nothing else of it.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Annotated, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from quicktest.domain.errors import InputError, InputErrors, did_you_mean
+from quicktest.sources.yamlfile import parse_yaml
+
+MAX_LOGO = 1024 * 1024
+Colour = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+Line = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Brand(NamedTuple):
+    folder: Path
+    firm: str
+    prepared_by: str | None
+    contact: str | None
+    accent: str | None  # #rrggbb, or None for the report's own
+    text: str | None
+    footer: str | None
+    logo: Path | None
+
+
+class _BrandFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    firm: Line
+    prepared_by: Line | None = None
+    contact: Line | None = None
+    accent: Colour | None = None
+    text: Colour | None = None
+    footer: Annotated[str, Field(min_length=1, max_length=400)] | None = None
+    logo: str | None = None
+
+
+def load_brand(folder: str | os.PathLike) -> Brand:
+    """The brand in `folder`, or InputError(s) naming what is wrong and where."""
+    root = Path(folder)
+    path = root / "brand.yaml"
+    if not root.is_dir():
+        raise InputError("no such brand folder", str(root), field="--brand")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("missing brand.yaml in the brand folder", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot be read: {exc}", str(path)) from None
+    located = parse_yaml(text, str(path))
+    try:
+        data = _BrandFile.model_validate(located.data)
+    except ValidationError as exc:
+        keys = list(_BrandFile.model_fields)
+        errors = []
+        for error in exc.errors(include_url=False):
+            where = tuple(error["loc"])
+            if error["type"] == "extra_forbidden":
+                message, hint = f"unknown key {where[-1]!r}", did_you_mean(str(where[-1]), keys)
+            elif error["type"] == "string_pattern_mismatch":
+                message = f"expected a colour such as #1e3a5f, got {error.get('input')!r}"
+                hint = None
+            elif error["type"] == "missing":
+                message, hint, where = f"missing key {where[-1]!r}", None, where[:-1]
+            else:
+                message, hint = f"{error['msg'][0].lower()}{error['msg'][1:]}", None
+            errors.append(located.error(where, message, hint))
+        raise InputErrors(errors) from None
+    logo = _logo(root, data.logo, located) if data.logo else None
+    return Brand(
+        root.resolve(),
+        data.firm,
+        data.prepared_by,
+        data.contact,
+        data.accent,
+        data.text,
+        data.footer,
+        logo,
+    )
+
+
+def _logo(root: Path, name: str, located) -> Path:
+    """The logo file: inside the folder, SVG or PNG, small, and what its name says."""
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise located.error(
+            ("logo",), f"{name!r} is outside the brand folder; put the logo beside brand.yaml"
+        )
+    if path.suffix.lower() not in (".svg", ".png"):
+        raise located.error(("logo",), f"expected an .svg or .png logo, got {name!r}")
+    if not path.is_file():
+        raise located.error(("logo",), f"no file {name!r} in the brand folder")
+    size = path.stat().st_size
+    if size > MAX_LOGO:
+        raise located.error(
+            ("logo",), f"{name!r} is {size / 1024 / 1024:.1f} MB; a logo must be under 1 MB"
+        )
+    data = path.read_bytes()
+    if path.suffix.lower() == ".png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise located.error(("logo",), f"{name!r} is not a PNG image")
+    else:
+        try:
+            tag = ElementTree.fromstring(data).tag
+        except ElementTree.ParseError as exc:
+            raise located.error(("logo",), f"{name!r} is not a readable SVG: {exc}") from None
+        if tag.rsplit("}", 1)[-1] != "svg":
+            raise located.error(("logo",), f"{name!r} is not an SVG image")
+    return path
