@@ -54,6 +54,16 @@ MIGRATIONS = (
     """
     ALTER TABLE sessions ADD COLUMN bank_digest TEXT NOT NULL DEFAULT '';
     """,
+    # private links for remote respondents: only a hash of each token is kept
+    """
+    CREATE TABLE invites (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0, hold INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -176,7 +186,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def writing(self) -> Iterator[sqlite3.Connection]:
         """One transaction, committed on leaving: a killed process loses nothing before it."""
         if self.read_only:
             raise InputError(
@@ -205,7 +215,7 @@ class Store:
                 f"({SCHEMA_VERSION}); upgrade quicktest"
             )
         for step in range(version, SCHEMA_VERSION):
-            with self._write() as db:
+            with self.writing() as db:
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         db.execute(statement)
@@ -332,7 +342,7 @@ class Store:
     def set_answer(
         self, session_id: str, question_id: str, option_id: str | None, position: int | None = None
     ) -> None:
-        with self._write() as db:
+        with self.writing() as db:
             if option_id is None:
                 db.execute(
                     "DELETE FROM answers WHERE session_id = ? AND question_id = ?",
@@ -350,7 +360,7 @@ class Store:
             self._touch(db, session_id)
 
     def set_position(self, session_id: str, position: int) -> None:
-        with self._write() as db:
+        with self.writing() as db:
             db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
 
     def set_metric(
@@ -358,7 +368,7 @@ class Store:
     ) -> None:
         if name not in INPUTS:
             raise InputError("unknown metric", field=name, hint=did_you_mean(name, INPUTS))
-        with self._write() as db:
+        with self.writing() as db:
             if value is None:
                 db.execute(
                     "DELETE FROM metrics WHERE session_id = ? AND name = ?", (session_id, name)
@@ -373,13 +383,13 @@ class Store:
             self._touch(db, session_id)
 
     def set_state(self, session_id: str, state: str) -> None:
-        with self._write() as db:
+        with self.writing() as db:
             db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
             self._touch(db, session_id)
 
     def delete(self, session_id: str) -> str:
         session_id = self.resolve(session_id)
-        with self._write() as db:
+        with self.writing() as db:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return session_id
 
@@ -409,7 +419,7 @@ class Store:
 
     def insert(self, session: Session) -> None:
         """Write a new session with its answers and metrics, in one transaction."""
-        with self._write() as db:
+        with self.writing() as db:
             db.execute(
                 "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
                 "bank_version, bank_digest, position, created_at, updated_at) "

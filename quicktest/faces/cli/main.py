@@ -187,7 +187,8 @@ def _render_pdf(*args: object, **kwargs: object) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     bank, store = workspace.bank, workspace.store
-    resume = store.resolve(args.resume) if getattr(args, "resume", None) else None
+    invited = getattr(args, "invite_session", None)
+    resume = store.resolve(invited or args.resume) if (invited or args.resume) else None
     revenue = _revenue_file(args, getattr(args, "revenue", None))
     computed = revenue.read().metrics() if revenue else None  # a bad file stops here, exit 2
     brand = _brand(args)
@@ -204,6 +205,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         render_pdf=partial(_render_pdf, brand=brand) if brand else _render_pdf,
         revenue=computed,
         firm=brand.firm if brand else None,
+        invited=invited is not None,
+        hold=getattr(args, "hold_read", False),
     ).run()
     return EXIT_OK
 
@@ -338,11 +341,10 @@ def _check_listen(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import shlex
     from pathlib import Path
 
     try:
-        from textual_serve.server import Server
+        from quicktest.faces.web.server import QuicktestServer, is_loopback
     except ImportError:
         raise SetupError(
             "quicktest serve needs its web extra, which is not installed: "
@@ -358,8 +360,73 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for flag, value in (("--questions", args.questions), ("--db", args.db)):
         if value:
             command += [flag, str(Path(value).resolve())]
-    print(f"quicktest in the browser: http://{args.host}:{args.port}", file=sys.stderr)
-    Server(shlex.join(command), host=args.host, port=args.port, title="quicktest").serve()
+    if is_loopback(args.host):
+        print(f"quicktest in the browser: http://{args.host}:{args.port}", file=sys.stderr)
+    else:
+        print(
+            f"quicktest on {args.host}:{args.port} answers private links only (quicktest "
+            "invite); the full app is offered on loopback alone. Put TLS in front with a "
+            "reverse proxy.",
+            file=sys.stderr,
+        )
+    QuicktestServer(command, workspace.store.path, args.host, args.port).serve()
+    return EXIT_OK
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    import datetime
+
+    from quicktest.sources import invites
+
+    store = _store(args)
+    now = datetime.datetime.now(datetime.UTC)
+    if args.action == "list":
+        rows = [
+            {
+                "id": i.id,
+                "client": i.client,
+                "respondent": i.respondent,
+                "session": i.session_id,
+                "expires": i.expires_at,
+                "state": i.state(now),
+                "hold": i.hold,
+            }
+            for i in invites.listed(store)
+        ]
+        if args.format == "json":
+            _print_json(rows)
+        else:
+            for row in rows:
+                print(
+                    f"{row['id']}  {row['state']:<8} until {row['expires']}  "
+                    f"{row['client'] or '-'} · {row['respondent'] or '-'}  session {row['session']}"
+                )
+        return EXIT_OK
+    if args.action == "revoke":
+        if not args.id:
+            raise InputError("invite revoke needs the invite's ID", field="ID")
+        revoked = invites.revoke(store, args.id)
+        print(f"revoked {revoked.id}: the link no longer opens", file=sys.stderr)
+        return EXIT_OK
+    if args.action is not None:
+        raise InputError(f"expected list or revoke, got {args.action!r}", field="ACTION")
+    if not args.client or not args.respondent:
+        raise InputError("an invite needs --client NAME and --respondent NAME", field="--client")
+    invite, token = invites.create(
+        store,
+        _bank(args),
+        args.client,
+        args.respondent,
+        invites.parse_duration(args.expires),
+        args.hold,
+        now,
+    )
+    print(f"{args.url.rstrip('/')}/i/{token}")
+    print(
+        f"invite {invite.id} for {invite.respondent} at {invite.client}, session "
+        f"{invite.session_id}, open until {invite.expires_at}; the link is shown only now",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -406,7 +473,7 @@ class _Formatter(argparse.HelpFormatter):
 
 COMMANDS = (
     *("run", "score", "report", "metrics", "sessions"),
-    *("compare", "batch", "serve", "validate"),
+    *("compare", "batch", "serve", "invite", "validate"),
 )
 _TAKES_VALUE = ("--questions", "--db")
 BRAND_HELP = (
@@ -515,6 +582,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("--respondent", metavar="NAME", help="who is answering")
     run.add_argument("--resume", metavar="ID", help="resume a saved session")
     run.add_argument("--brand", metavar="DIR", help=BRAND_HELP)
+    run.add_argument("--invite-session", metavar="ID", help=argparse.SUPPRESS)  # serve's own
+    run.add_argument("--hold-read", action="store_true", help=argparse.SUPPRESS)
     run.add_argument(
         "--revenue",
         metavar="FILE",
@@ -649,8 +718,35 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     )
 
     serve = command("serve", cmd_serve, "Serve the terminal app in a web browser.")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="loopback (default): the full app and private links; any other: links only",
+    )
     serve.add_argument("--port", type=int, default=8000)
+
+    invite = command(
+        "invite",
+        cmd_invite,
+        "Make a private link for one respondent, or list or revoke them.",
+        formats,
+    )
+    invite.add_argument(
+        "action", metavar="ACTION", nargs="?", help="list or revoke (default: make one)"
+    )
+    invite.add_argument("id", metavar="ID", nargs="?", help="the invite to revoke")
+    invite.add_argument("--client", metavar="NAME")
+    invite.add_argument("--respondent", metavar="NAME")
+    invite.add_argument("--expires", metavar="DURATION", default="14d", help="14d, 36h, 2w")
+    invite.add_argument(
+        "--hold", action="store_true", help="keep the read for the debrief: show answers only"
+    )
+    invite.add_argument(
+        "--url",
+        metavar="BASE",
+        default="http://127.0.0.1:8000",
+        help="the address respondents reach serve at (your reverse proxy's)",
+    )
 
     validate = command(
         "validate", cmd_validate, "Check a question bank and say what it holds.", formats

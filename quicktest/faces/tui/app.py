@@ -44,6 +44,8 @@ class QuickTestApp(App[None]):
         render_pdf: Callable[..., None] | None = None,
         revenue: Metrics | None = None,
         firm: str | None = None,
+        invited: bool = False,
+        hold: bool = False,
     ) -> None:
         """`render_pdf(bank, read, path, respondents=...)` writes the PDF export; the command
         line hands it in (a face never imports another), and without it `e` says so.
@@ -51,6 +53,9 @@ class QuickTestApp(App[None]):
         session opened takes them as its metrics."""
         super().__init__()
         self.revenue = revenue
+        # an invited respondent (a private link): their one session, no list of others, no
+        # start over, no export; with `hold`, their read waits for the consultant's debrief
+        self.invited, self.hold = invited, hold
         if firm:  # a consultant's brand: their firm in the header
             self.title = firm
         self.render_pdf = render_pdf
@@ -183,7 +188,7 @@ class QuickTestApp(App[None]):
 
     @on(messages.ExportRequested)
     def export(self) -> None:
-        if self.render_pdf is None:
+        if self.render_pdf is None or self.invited:
             self.notify("PDF export is not available here.", severity="warning")
             return
         self.notify("Rendering the PDF…")
@@ -271,7 +276,13 @@ class QuickTestApp(App[None]):
             self.push_screen(TooSmallScreen(self.size))
             return
         screen: Screen
-        if to == "start":
+        if self.invited and to == "start":
+            to = "review"  # an invited respondent's one session: nothing else to start
+        if self.invited and self.hold and to == "result":
+            from quicktest.faces.tui.screens import held
+
+            screen = held.HeldScreen()
+        elif to == "start":
             from quicktest.faces.tui.screens import start
 
             self.session = None
@@ -303,7 +314,7 @@ class QuickTestApp(App[None]):
             else:
                 from quicktest.faces.tui.screens import result
 
-                screen = result.ResultScreen(self.bank, session, self.read())
+                screen = result.ResultScreen(self.bank, session, self.read(), self.invited)
         if len(self.screen_stack) > 1:
             while len(self.screen_stack) > 2:
                 self.pop_screen()
