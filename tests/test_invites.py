@@ -111,6 +111,7 @@ def test_a_link_opens_its_own_session_and_nothing_else(tmp_path):
             seen.clear()
             await ws.send_json(["stdin", key])
             await _until(ws, "Question 2 of 7", seen)
+            await _until(ws, "all saved", seen)  # the header, once the answer is in the store
             return screen
 
     with serving(db) as (port, _):
@@ -192,10 +193,14 @@ def test_a_link_in_headless_chromium_answers_its_own_session(tmp_path):
 
     with serving(db) as (port, _):
         asyncio.run(drive(port))
-        time.sleep(1)
-    with Store(db) as store:
-        assert store.get(session).answers == {"revenue_triggers": "people_mostly"}
-        assert store.get(other_session).answers == {}
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with Store(db) as store:
+                mine, theirs = store.get(session).answers, store.get(other_session).answers
+            if mine:
+                break
+            time.sleep(0.2)
+    assert mine == {"revenue_triggers": "people_mostly"} and theirs == {}
 
 
 def test_repeated_bad_tokens_from_one_address_are_slowed_down(tmp_path):
@@ -224,6 +229,8 @@ async def test_an_invited_respondent_sees_their_session_only(bank, tmp_path):
             app.go("start")
             await pilot.pause()
             assert isinstance(app.screen, ReviewScreen)
+            live = str(app.screen.query_one("#live-read").render())
+            assert "Read so far" not in live and "0 of 7 answered" in live
             app.go("result")
             await pilot.pause()
             assert isinstance(app.screen, HeldScreen)

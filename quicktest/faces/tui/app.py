@@ -310,7 +310,9 @@ class QuickTestApp(App[None]):
             elif to == "review":
                 from quicktest.faces.tui.screens import review
 
-                screen = review.ReviewScreen(self.bank, session, offer_metrics=index == 1)
+                screen = review.ReviewScreen(
+                    self.bank, session, offer_metrics=index == 1, held=self.invited and self.hold
+                )
             else:
                 from quicktest.faces.tui.screens import result
 

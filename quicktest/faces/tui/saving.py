@@ -9,6 +9,7 @@ and nothing given is dropped while the app runs; the app shows "not saved" until
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -64,10 +65,19 @@ class Saver:
         self.pool.submit(self._drain).result()
 
     def close(self) -> None:
-        """Finish what is queued (one last try), then close the connection on its thread."""
-        self.pool.submit(self._drain)
+        """Finish what is queued, trying for up to three seconds (a browser tab closed just
+        after an answer ends the app while another process may hold the lock), then close
+        the connection on its thread."""
+        self.pool.submit(self._last_tries)
         self.pool.submit(self._close_store)
         self.pool.shutdown(wait=True)
+
+    def _last_tries(self, seconds: float = 3.0) -> None:
+        deadline = time.monotonic() + seconds
+        self._drain()
+        while self.pending and time.monotonic() < deadline:
+            time.sleep(LOCK_WAIT)
+            self._drain()
 
     def _close_store(self) -> None:
         if self.store is not None:

@@ -60,11 +60,14 @@ class ReviewScreen(Screen[None]):
         Binding("r", "result", "See the read"),
     ]
 
-    def __init__(self, bank: Bank, session: Session, offer_metrics: bool = False) -> None:
+    def __init__(
+        self, bank: Bank, session: Session, offer_metrics: bool = False, held: bool = False
+    ) -> None:
         super().__init__()
         self.bank = bank
         self.session = session  # read only: changes go to the app as messages
         self.offer_metrics = offer_metrics
+        self.held = held  # the read waits for the debrief: not even a glimpse of it here
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,18 +107,21 @@ class ReviewScreen(Screen[None]):
                 )
             )
         listing.highlighted = highlight
+        metrics = f" · {len(self.session.metrics)} metrics" if self.session.metrics else ""
+        given = (
+            f"{len(self.session.answers)} of {len(self.bank.questions)} answered{metrics}",
+            "dim",
+        )
+        if self.held:
+            self.query_one("#live-read", Static).update(Text.assemble(given))
+            return
         read = score(self.bank, self.session.response(self.bank))
         top = read.dominant
-        metrics = f" · {len(self.session.metrics)} metrics" if self.session.metrics else ""
         self.query_one("#live-read", Static).update(
             Text.assemble(
                 ("Read so far: ", "bold"),
                 f"{top.pattern.name} ({top.level})" if top else "no dominant pattern",
-                (
-                    f" · {len(self.session.answers)} of {len(self.bank.questions)} answered"
-                    f"{metrics}",
-                    "dim",
-                ),
+                (f" · {given[0]}", "dim"),
             )
         )
 
