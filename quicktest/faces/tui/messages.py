@@ -2,6 +2,11 @@
 
 Screens never change the session or open another screen themselves; the app handles these,
 saves in the background and moves between screens in one place.
+
+A change to save (an answer, a metric, the position, done) is posted straight to the app's
+queue, not bubbled from the screen's: a screen shows the next question at once, and a quit
+that arrives just after (a browser tab closed) would otherwise reach the app before the
+answer, which would then never be saved.
 """
 
 from __future__ import annotations

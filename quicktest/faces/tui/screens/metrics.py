@@ -69,7 +69,7 @@ class MetricsScreen(Screen[None]):
         self._mark(name, None)
         if self.values.get(name) != value:
             self.values = candidate
-            self.post_message(MetricChanged(name, value))
+            self.app.post_message(MetricChanged(name, value))
 
     @on(Input.Submitted)
     def next_field(self) -> None:

@@ -95,7 +95,7 @@ class QuestionScreen(Screen[None]):
             return
         last = self.index + 1 >= len(self.bank.questions)
         self.posted.add(question.id)
-        self.post_message(
+        self.app.post_message(
             AnswerChosen(
                 question.id,
                 question.options[number].id,
@@ -110,12 +110,12 @@ class QuestionScreen(Screen[None]):
     def action_back(self) -> None:
         if self.index > 0:
             self.index -= 1
-            self.post_message(PositionChanged(self.index))
+            self.app.post_message(PositionChanged(self.index))
 
     def action_forward(self) -> None:
         if self.index + 1 < len(self.bank.questions):
             self.index += 1
-            self.post_message(PositionChanged(self.index))
+            self.app.post_message(PositionChanged(self.index))
         else:
             self.action_review()
 

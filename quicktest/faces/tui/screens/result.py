@@ -133,7 +133,7 @@ class ResultScreen(Screen[None]):
         self.post_message(Navigate("what_if"))
 
     def action_save(self) -> None:
-        self.post_message(MarkedDone())
+        self.app.post_message(MarkedDone())
 
     def action_export(self) -> None:
         self.post_message(ExportRequested())

@@ -133,7 +133,7 @@ class ReviewScreen(Screen[None]):
 
         def changed(option_id: str | None) -> None:
             if option_id:
-                self.post_message(AnswerChosen(question.id, option_id, None))
+                self.app.post_message(AnswerChosen(question.id, option_id, None))
 
         self.app.push_screen(OptionPicker(question, self.session.answers.get(question.id)), changed)
 
