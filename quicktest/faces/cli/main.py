@@ -187,8 +187,10 @@ def _render_pdf(*args: object, **kwargs: object) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     bank, store = workspace.bank, workspace.store
+    # `quicktest` alone runs the app with none of run's options parsed
     invited = getattr(args, "invite_session", None)
-    resume = store.resolve(invited or args.resume) if (invited or args.resume) else None
+    chosen = invited or getattr(args, "resume", None)
+    resume = store.resolve(chosen) if chosen else None
     revenue = _revenue_file(args, getattr(args, "revenue", None))
     computed = revenue.read().metrics() if revenue else None  # a bad file stops here, exit 2
     brand = _brand(args)
