@@ -137,3 +137,35 @@ def test_serve_without_its_extra_says_what_to_install():
         "quicktest: quicktest serve needs its web extra, which is not installed: "
         "pip install 'quicktest[serve]' (or run .ci/setup)\n"
     )
+
+
+def test_quicktest_alone_starts_the_app_on_a_terminal(tmp_path):
+    """The bare command runs the app with none of run's options parsed: it must start, show
+    its first screen and quit on Ctrl+Q with exit 0, on a real pseudo-terminal."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command as a user types it
+        os.environ.update(QUICKTEST_DB=str(tmp_path / "s.db"), TERM="xterm-256color")
+        os.execv(sys.executable, [sys.executable, "-m", "quicktest"])
+    seen, deadline = b"", time.monotonic() + 60
+    while b"Start new test" not in seen and time.monotonic() < deadline:
+        if select.select([fd], [], [], 1)[0]:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    assert b"Start new test" in seen, seen[-500:]
+    os.write(fd, b"\x11")  # Ctrl+Q
+    while select.select([fd], [], [], 5)[0]:
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
