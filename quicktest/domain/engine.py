@@ -61,6 +61,15 @@ class PatternRead(NamedTuple):
             )
         )
 
+    def capped_words(self) -> str | None:
+        """Why the level called is below the one its score reaches, if it is, in words."""
+        if self.level == self.uncapped:
+            return None
+        return (
+            f"Its score alone reads {self.uncapped}; with {self.coverage:.0%} of its evidence "
+            f"known this is {self.confidence}, so it is called {self.level}."
+        )
+
     @property
     def unknown(self) -> tuple[str, ...]:
         """The metrics that would confirm or weaken it and were not given."""
@@ -91,6 +100,14 @@ class Conflict(NamedTuple):
 
     def as_json(self) -> dict[str, str]:
         return dict(zip(self._fields, self, strict=True))
+
+    def words(self) -> str:
+        """Both sides and the side followed, in words."""
+        if self.followed == "figures":
+            why = "the read follows the figures: measured figures outrank recollection"
+        else:
+            why = "the read follows the answer, as the bank asks for this question"
+        return f"Answered '{self.answer}', but {self.figures}; {why}."
 
 
 class Coverage(NamedTuple):
@@ -412,7 +429,7 @@ def score(bank: Bank, given: Response) -> Read:
         if found is not None:
             conflict, concerned = found
             conflicts.append(conflict)
-            item = Evidence("answer", question_id, _conflict_words(conflict), 0.0, "conflict")
+            item = Evidence("answer", question_id, conflict.words(), 0.0, "conflict")
             for index in concerned:
                 evidence[index].append(item)
             if conflict.followed == "figures":
@@ -489,11 +506,3 @@ def _contradicted(
             )
             return conflict, concerned
     return None
-
-
-def _conflict_words(conflict: Conflict) -> str:
-    if conflict.followed == "figures":
-        why = "the read follows the figures: measured figures outrank recollection"
-    else:
-        why = "the read follows the answer, as the bank asks for this question"
-    return f"Answered '{conflict.answer}', but {conflict.figures}; {why}."

@@ -191,10 +191,7 @@ def _pattern(bank: Bank, read: Read, p: PatternRead, changes: dict[str, WhatIf])
         pattern.watch,
         [_evidence_row(bank, read, e) for e in p.moved_by],
         [ALL[name].label for name in p.unknown],
-        None
-        if p.level == p.uncapped
-        else f"Its score alone reads {p.uncapped}; with {p.coverage:.0%} of its evidence known "
-        f"this is {p.confidence}, so it is called {p.level}.",
+        p.capped_words(),
         [describe(bank, c) for c in (*what.metrics, *what.answers)] if what else [],
     )
 
@@ -330,11 +327,7 @@ def build(
             + (f", called {step.at_most} at most" if step.at_most else "")
             for step in bank.confidence
         ],
-        conflicts=[
-            f"{bank.question_by_id[c.question].prompt} Answered '{c.answer}', but {c.figures}; "
-            f"the read follows {'the figures' if c.followed == 'figures' else 'the answer'}."
-            for c in read.conflicts
-        ],
+        conflicts=[f"{bank.question_by_id[c.question].prompt} {c.words()}" for c in read.conflicts],
         firm=brand.firm if brand else "quicktest",
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
         if brand

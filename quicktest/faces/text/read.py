@@ -47,13 +47,9 @@ def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -
             (top.pattern.name, LEVEL_STYLE[top.level]),
             f"  ({top.level}, {top.score:.2f})",
         )
-        if top.level != top.uncapped:
-            out.paragraph(
-                f"Its score alone reads {top.uncapped}; with {top.coverage:.0%} of its evidence "
-                f"known this is {top.confidence}, so it is called {top.level}.",
-                indent=2,
-                style="yellow",
-            )
+        capped = top.capped_words()
+        if capped:
+            out.paragraph(capped, indent=2, style="yellow")
         out.paragraph(top.pattern.definition, indent=2)
         out.paragraph(f"Caps: {ALL[top.pattern.caps].label}", indent=2, style="dim")
     else:
@@ -82,13 +78,8 @@ def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -
         out.blank()
         out.line(("Where the answers and the figures disagree", "bold"))
         for conflict in read.conflicts:
-            followed = "the figures" if conflict.followed == "figures" else "the answer"
-            out.paragraph(
-                f"{bank.question_by_id[conflict.question].prompt} Answered '{conflict.answer}', "
-                f"but {conflict.figures}. The read follows {followed}.",
-                indent=2,
-                bullet="• ",
-            )
+            prompt = bank.question_by_id[conflict.question].prompt
+            out.paragraph(f"{prompt} {conflict.words()}", indent=2, bullet="• ")
     for change in changes:
         _what_if(bank, change, out)
     if read.dominant:

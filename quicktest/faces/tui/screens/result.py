@@ -67,19 +67,11 @@ class ResultScreen(Screen[None]):
         coverage = self.read.coverage
         if coverage and coverage.confidence:
             headline.append(f"\n{coverage.words()}.", style="dim")
-        if top and top.level != top.uncapped:
-            headline.append(
-                f"\nIts score alone reads {top.uncapped}; with {top.coverage:.0%} of its "
-                f"evidence known it is called {top.level}.",
-                style="yellow",
-            )
+        capped = top.capped_words() if top else None
+        if capped:
+            headline.append(f"\n{capped}", style="yellow")
         for conflict in self.read.conflicts:
-            followed = "the figures" if conflict.followed == "figures" else "the answer"
-            headline.append(
-                f"\nAnswered '{conflict.answer}', but {conflict.figures}: the read follows "
-                f"{followed}.",
-                style="yellow",
-            )
+            headline.append(f"\n{conflict.words()}", style="yellow")
         for warning in self.read.metrics.warnings:
             headline.append(f"\nCheck the revenue file: {warning}", style="bold yellow")
         for note in self.read.notes:
