@@ -120,8 +120,17 @@ class RevenueRead(NamedTuple):
     by: dict[str, Movement] = {}
     window: tuple[str, str] | None = None  # long files: start and end period
     history: list[HistoryPoint] = []
-    quarterly_history: list[HistoryPoint] = []
     warnings: tuple[DataWarning, ...] = ()
+
+    @property
+    def quarterly_history(self) -> list[HistoryPoint]:
+        """The history at quarter ends (every point of a quarterly file): nrr_history."""
+        ends = []
+        for point in self.history:
+            index, quarterly = period_index(point.period)  # type: ignore[misc]
+            if quarterly or index % 3 == 2:
+                ends.append(point)
+        return ends
 
     def metrics(self) -> Metrics:
         """The computed metric inputs, to merge into a read (a computed value wins), with

@@ -513,17 +513,10 @@ class _Reading:
             total = movement(sums[back])
         by: dict[str, Movement] = {}
         if self.plan.by is not None:
-            lag = window[1] - window[0]
-            for label, _, *sums in self.movements(
-                layout._replace(lag=lag), [anchor - window[1]], "label"
-            ):
+            grouped = layout._replace(lag=window[1] - window[0])
+            for label, _, *sums in self.movements(grouped, [anchor - window[1]], "label"):
                 by[(label or "").strip()] = movement(sums)
         warnings = self.warnings(present, quarterly, anchor, layout, window)
-        quarter_ends = [
-            point
-            for point in history
-            if quarterly or period_index(point.period)[0] % 3 == 2  # type: ignore[index]
-        ]
         return RevenueRead(
             self.name,
             self.plan.shape,
@@ -534,7 +527,6 @@ class _Reading:
             if self.plan.shape == "wide"
             else (period_name(window[0], quarterly), period_name(window[1], quarterly)),
             history,
-            quarter_ends,
             tuple(warnings),
         )
 

@@ -114,6 +114,5 @@ def read_postgres(
         by_month[window[1]],
         window=(period_name(window[0], False), period_name(window[1], False)),
         history=history,
-        quarterly_history=[p for p in history if int(p.period[5:]) % 3 == 0],
         warnings=tuple(window_warnings(present, False, window, paying, bool(end))),
     )
