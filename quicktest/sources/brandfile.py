@@ -16,7 +16,7 @@ from typing import Annotated, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from quicktest.domain.errors import InputError, InputErrors, did_you_mean
-from quicktest.sources.yamlfile import parse_yaml
+from quicktest.sources.yamlfile import load_yaml
 
 MAX_LOGO = 1024 * 1024
 Colour = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
@@ -51,13 +51,9 @@ def load_brand(folder: str | os.PathLike) -> Brand:
     path = root / "brand.yaml"
     if not root.is_dir():
         raise InputError("no such brand folder", str(root), field="--brand")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("missing brand.yaml in the brand folder", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read: {exc}", str(path)) from None
-    located = parse_yaml(text, str(path))
+    if not path.exists():
+        raise InputError("missing brand.yaml in the brand folder", str(path))
+    located = load_yaml(path)
     try:
         data = _BrandFile.model_validate(located.data)
     except ValidationError as exc:

@@ -1,17 +1,36 @@
-"""Writing files whole or not at all: into a temporary file in the same folder, then renamed
-over the target, so a failure (a full disk, a render that raises) leaves what was there."""
+"""Files in and out: a fault reading one named in a single InputError, and writing files
+whole or not at all (into a temporary file in the same folder, then renamed over the target,
+so a failure (a full disk, a render that raises) leaves what was there)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from quicktest.domain.errors import InputError
+
+
+@contextmanager
+def reading(path: str | os.PathLike[str], expected: str = "a file") -> Iterator[None]:
+    """Turn what goes wrong while reading `path` into one InputError naming it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError("no such file", str(path)) from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder, expected {expected}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
 
 
 def write_whole(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Write `data` (text as UTF-8) to `path` atomically; an OSError becomes an InputError
     naming the file."""
+    import tempfile  # here, not above: `reading` is on every command's start-up path
+
     target = os.fspath(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     folder = os.path.dirname(os.path.abspath(target))

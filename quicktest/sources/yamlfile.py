@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from quicktest.domain.errors import InputError
+from quicktest.sources.files import reading
 
 Path_ = tuple[str | int, ...]
 
@@ -166,15 +167,6 @@ def parse_yaml(text: str, file: str) -> Located:
 
 def load_yaml(path: str | os.PathLike[str]) -> Located:
     """Read and parse a YAML (or JSON, which is YAML) file."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise InputError("no such file", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, expected a file", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
+    with reading(path), open(path, encoding="utf-8") as handle:
+        text = handle.read()
     return parse_yaml(text, str(path))

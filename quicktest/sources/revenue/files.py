@@ -18,6 +18,7 @@ from typing import Any
 
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.sources.csvfile import bad_byte, check_unique, delimiter_of
+from quicktest.sources.files import reading
 
 NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
 NUMERIC += tuple("U" + t for t in NUMERIC[:5])
@@ -270,15 +271,8 @@ def _first_line(exc: BaseException) -> str:
 
 def open_source(path: Path, folder: Path, con: Any, sheet: str | None) -> Source:
     """The file as a Source, by its content (a Parquet or zip signature) before its name."""
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-    except FileNotFoundError:
-        raise InputError("no such file", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, expected a revenue file", str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
+    with reading(path, "a revenue file"), path.open("rb") as handle:
+        magic = handle.read(4)
     suffix = {b"PAR1": ".parquet", b"PK\x03\x04": ".xlsx"}.get(magic, ".csv")
     link = folder / f"input{suffix}"
     os.symlink(path.resolve(), link)
