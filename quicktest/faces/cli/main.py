@@ -648,7 +648,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     where.add_argument(
         "--sql",
         metavar="DIALECT",
-        choices=("duckdb", "postgresql", "snowflake", "bigquery"),
+        choices=("duckdb", "postgresql", "snowflake", "bigquery"),  # cohort.DIALECTS' names
         help="print the cohort query for a table, in duckdb, postgresql, snowflake or bigquery",
     )
     where.add_argument("--table", metavar="NAME", help="the table (or view) the query reads")

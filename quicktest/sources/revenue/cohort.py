@@ -124,8 +124,9 @@ def movement(sums: Sequence) -> Movement:
     )
 
 
+# the names `metrics --sql` takes, and sqlglot's for them
 DIALECTS = {"duckdb": "duckdb", "postgresql": "postgres", "snowflake": "snowflake"}
-DIALECTS |= {"bigquery": "bigquery", "postgres": "postgres"}
+DIALECTS |= {"bigquery": "bigquery"}
 
 
 def transpile(sql: str, dialect: str) -> str:
