@@ -157,11 +157,11 @@ class _Reading:
 
     def locate(self, where: str, cells: str = "NULL", count: int = 1) -> list[tuple[int, Any]]:
         """The file lines and a cell of the first `count` rows where `where` holds."""
-        rows = self.rows_over(self.source.numbered(self.con))
-        found = self.con.execute(
-            f"SELECT line, {cells} FROM {rows} WHERE ({where}) AND {self.keep} "
-            f"ORDER BY line LIMIT {count}"
-        ).fetchall()
+        with self.source.numbered(self.con) as numbered:
+            found = self.con.execute(
+                f"SELECT line, {cells} FROM {self.rows_over(numbered)} "
+                f"WHERE ({where}) AND {self.keep} ORDER BY line LIMIT {count}"
+            ).fetchall()
         lines = self.source.lines([line for line, _ in found])
         return [(line, cell) for line, (_, cell) in zip(lines, found, strict=True)]
 

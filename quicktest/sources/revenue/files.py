@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import datetime
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +76,11 @@ class Source:
     def check(self, con: Any) -> None:
         """Refuse what the reader itself refused (CSV rows of the wrong length)."""
 
-    def numbered(self, con: Any) -> str:
+    @contextmanager
+    def numbered(self, con: Any) -> Iterator[str]:
         """The relation with a `line` column: the file line, or (CSV) a row number that
         `lines` turns into one. Slower than `relation`: for finding a fault only."""
-        return self.relation
+        yield self.relation
 
     def lines(self, numbers: list[int]) -> list[int]:
         return numbers
@@ -143,10 +146,16 @@ class CsvSource(Source):
                         found.add(row[column])
         return found
 
-    def numbered(self, con: Any) -> str:
-        """DuckDB numbers rows in file order when it reads on one thread."""
+    @contextmanager
+    def numbered(self, con: Any) -> Iterator[str]:
+        """DuckDB numbers rows in file order when it reads on one thread; the connection's
+        own settings come back after, for the passes that may follow (blank rows found)."""
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
         con.execute("SET threads = 1; SET preserve_insertion_order = true")
-        return f"(SELECT row_number() OVER () AS line, * FROM {self.relation})"
+        try:
+            yield f"(SELECT row_number() OVER () AS line, * FROM {self.relation})"
+        finally:
+            con.execute(f"SET threads = {int(threads)}; SET preserve_insertion_order = false")
 
     def lines(self, numbers: list[int]) -> list[int]:
         """Row numbers as file lines, by a walk with Python's reader: quoted fields may span
