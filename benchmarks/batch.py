@@ -14,9 +14,9 @@ ROWS = 10_000
 
 
 def main() -> list[dict]:
-    from quicktest.domain.engine import score
     from quicktest.domain.metrics import parse_metrics
     from quicktest.domain.response import Response
+    from quicktest.domain.scoring import score
     from quicktest.sources.bank import load_bank
     from quicktest.sources.locations import questions_dir
 

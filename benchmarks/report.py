@@ -60,7 +60,7 @@ def main() -> list[dict]:
             process([QUICKTEST, "report", str(example), "-o", str(out / f"p{n}.pdf")])()
         separate = (time.perf_counter() - start) / len(batch)
 
-        from quicktest.domain.engine import score
+        from quicktest.domain.scoring import score
         from quicktest.faces.report.render import render
         from quicktest.sources.answersfile import load_answers
         from quicktest.sources.bank import load_bank

@@ -16,8 +16,9 @@ if TYPE_CHECKING:  # the store and comparisons load only for the commands that u
     from quicktest.domain.bank import Bank
     from quicktest.domain.compare import Respondents
     from quicktest.domain.response import Response
+    from quicktest.domain.session import Session
     from quicktest.sources.revenue.engine import RevenueFile
-    from quicktest.sources.store import Session, Store
+    from quicktest.sources.store import Store
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -71,7 +72,7 @@ class Workspace:
     def kept_files(self, *inputs: str | None) -> list[str]:
         """Files a command must never write over: its inputs, the bank's files and the
         session store with its journal files."""
-        from quicktest.sources.bank import FILES
+        from quicktest.sources.bankfolder import FILES
         from quicktest.sources.locations import questions_dir
 
         store = self.db_path
@@ -157,7 +158,7 @@ class Workspace:
         if len(sessions) < 2:
             return None
         from quicktest.domain.compare import respondents
-        from quicktest.domain.engine import score
+        from quicktest.domain.scoring import score
 
         bank = self.bank
         reads = [score(bank, s.response(bank)) for s in sessions]

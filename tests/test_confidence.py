@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quicktest.domain.engine import score
 from quicktest.domain.metrics import Metrics, parse_metrics
 from quicktest.domain.response import Response
+from quicktest.domain.scoring import score
 from quicktest.domain.whatif import what_if
 from quicktest.sources.answersfile import load_answers
 from quicktest.sources.bank import load_bank

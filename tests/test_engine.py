@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quicktest.domain.engine import score
 from quicktest.domain.metrics import parse_metrics
 from quicktest.domain.response import Response as Answers
+from quicktest.domain.scoring import score
 from quicktest.sources.answersfile import load_answers
 
 from .conftest import EXAMPLES

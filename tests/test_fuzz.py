@@ -342,21 +342,32 @@ BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 
+DEEP = ("nested more than 40 levels deep", "not valid YAML: ")
+
+
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "ours"),
     [
-        (BILLION_LAUGHS + "answers: *h\n", "anchors and aliases (&name, *name) are not supported"),
-        ("answers: " + "[" * 200_000 + "]" * 200_000, "nested more than 40 levels deep"),
-        ("answers: " + "{a: " * 5_000 + "}" * 5_000, "nested more than 40 levels deep"),
-        ("answers:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 2_000)), "40 levels"),
+        (BILLION_LAUGHS + "answers: *h\n", ("anchors and aliases (&name, *name) are not",)),
+        ("answers: " + "[" * 200_000 + "]" * 200_000, DEEP),
+        ("answers: " + "{a: " * 5_000 + "}" * 5_000, DEEP),
+        ("answers:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 2_000)), DEEP),
     ],
     ids=["alias-bomb", "deep-flow-list", "deep-flow-map", "deep-block"],
 )
-def test_hostile_yaml_is_refused_quickly(work, bank, content, message):
-    """These hung (the alias bomb), overflowed Python's stack or crashed libyaml's composer."""
+def test_hostile_yaml_is_refused_quickly(work, bank, content, ours):
+    """These hung (the alias bomb), overflowed Python's stack or crashed libyaml's composer.
+
+    What we promise is an input error at the file's line and column, in our words. Deep flow
+    nesting may be refused by PyYAML's own limit before ours (6.0.4 has one); its reason is
+    then shown after our "not valid YAML", and no test leans on how PyYAML words it.
+    """
     path = write(work / "hostile.yaml", content)
-    with pytest.raises(InputError, match=re.escape(message)):
+    with pytest.raises(InputError) as refused:
         load_answers(path, bank)
+    error = refused.value
+    assert (error.file, error.line is not None, error.column is not None) == (str(path), True, True)
+    assert error.message.startswith(ours)
 
 
 # --- banks that validate must work in every command ----------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from quicktest.domain.engine import score
+from quicktest.domain.scoring import score
 from quicktest.faces.report.render import Renderer, report_date
 from quicktest.sources.answersfile import load_answers
 from quicktest.sources.locations import templates_dir

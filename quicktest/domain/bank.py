@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from quicktest.domain.conditions import Condition, condition_from_data
-from quicktest.domain.engine import Tables, compile_bank
 
 LEVEL_NAMES = ("strong", "moderate", "weak")  # strongest first; "none" is below the last
 _RANK = {name: rank for rank, name in enumerate(LEVEL_NAMES)}
@@ -130,7 +129,6 @@ class Bank(NamedTuple):
     metric_warnings: tuple[MetricWarning, ...]
     question_by_id: Mapping[str, Question]
     pattern_by_id: Mapping[str, Pattern]
-    tables: Tables | None = None  # the bank compiled for scoring, set by from_data
 
     def __repr__(self) -> str:
         return f"Bank({self.id!r}, version {self.version!r}, from {self.folder!r})"
@@ -202,7 +200,7 @@ class Bank(NamedTuple):
             )
             for b in data["benchmarks"]
         )
-        bank = cls(
+        return cls(
             folder=folder,
             id=info["id"],
             version=info["version"],
@@ -228,7 +226,6 @@ class Bank(NamedTuple):
             question_by_id={q.id: q for q in questions},
             pattern_by_id={p.id: p for p in patterns},
         )
-        return bank._replace(tables=compile_bank(bank))
 
     def nrr_reading(self, nrr: float) -> str:
         """What an NRR figure means, in words, from the bank's reading table."""

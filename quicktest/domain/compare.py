@@ -8,7 +8,7 @@ from statistics import fmean
 from typing import Any
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import Evidence, PatternRead, Read
+from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.domain.units import plain
 
 # A change of score smaller than this is noise, not movement.

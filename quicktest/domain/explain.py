@@ -12,8 +12,8 @@ from itertools import product
 from math import prod
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quicktest.domain.engine import score
 from quicktest.domain.response import Response
+from quicktest.domain.scoring import score
 
 if TYPE_CHECKING:
     from quicktest.domain.bank import Bank

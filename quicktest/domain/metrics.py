@@ -6,26 +6,16 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from string import Formatter
-from typing import Literal, NamedTuple
 
 from quicktest.domain.errors import InputError, did_you_mean
-from quicktest.domain.units import Value, format_value, parse_value, plain, show_value
-
-Unit = Literal["percent", "currency", "count", "months", "points"]
-
-
-class MetricSpec(NamedTuple):
-    """One metric: its name in files, its label for people, its unit and bounds."""
-
-    name: str
-    label: str
-    unit: Unit
-    low: float
-    high: float
-    help: str
-    series: bool = False  # may be a list per quarter, oldest first
-    low_open: bool = False  # the low bound itself is not allowed (> 0)
-
+from quicktest.domain.units import (
+    MetricSpec,
+    Value,
+    format_value,
+    parse_value,
+    plain,
+    show_value,
+)
 
 INPUTS: dict[str, MetricSpec] = {
     m.name: m

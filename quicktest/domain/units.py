@@ -1,17 +1,30 @@
-"""Metric values as people write them (115%, 1.15, $1.2M) and as people read them."""
+"""A metric's unit and bounds, and its values as people write them (115%, 1.15, $1.2M) and
+as people read them."""
 
 from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import Literal, NamedTuple
 
 from quicktest.domain.errors import InputError
 
-if TYPE_CHECKING:
-    from quicktest.domain.metrics import MetricSpec
-
 Value = float | tuple[float, ...]
+Unit = Literal["percent", "currency", "count", "months", "points"]
+
+
+class MetricSpec(NamedTuple):
+    """One metric: its name in files, its label for people, its unit and bounds."""
+
+    name: str
+    label: str
+    unit: Unit
+    low: float
+    high: float
+    help: str
+    series: bool = False  # may be a list per quarter, oldest first
+    low_open: bool = False  # the low bound itself is not allowed (> 0)
+
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # 1,234,567 / 1.234.567 / 1 234 567: one separator kind, groups of three

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.domain.conditions import AllOf, AnyOf, BenchmarkRef, Compare, Condition
-from quicktest.domain.engine import PatternRead, Read, score
 from quicktest.domain.metrics import ALL, INPUTS, Metrics, format_value
+from quicktest.domain.read import PatternRead, Read
+from quicktest.domain.scoring import score
 
 if TYPE_CHECKING:
     from quicktest.domain.bank import Bank

@@ -14,61 +14,14 @@ from typing import Any
 
 from quicktest import __version__
 from quicktest.domain.bank import Bank
-from quicktest.domain.errors import InputError, InputErrors
+from quicktest.sources.bankfolder import digest_of, read_folder, texts_of
 
 try:  # the built-in SHA-256: hashlib would first load OpenSSL, 4 ms of every start-up
     from _sha256 import sha256
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import sha256
 
-FILES = ("bank.yaml", "questions.yaml", "patterns.yaml", "benchmarks.yaml")
 CACHE_FORMAT = "1"
-
-
-def _read(folder: str) -> dict[str, bytes]:
-    if not os.path.isdir(folder):
-        raise InputErrors([InputError("no such question bank folder", folder)])
-    contents: dict[str, bytes] = {}
-    errors = []
-    for name in FILES:
-        path = os.path.join(folder, name)
-        try:
-            with open(path, "rb") as handle:
-                contents[name] = handle.read()
-        except FileNotFoundError:
-            errors.append(
-                InputError("no such file (a bank folder holds " + ", ".join(FILES) + ")", path)
-            )
-        except IsADirectoryError:
-            errors.append(InputError("is a folder, expected a file", path))
-        except OSError as exc:
-            errors.append(InputError(f"cannot be read: {exc.strerror}", path))
-    if errors:
-        raise InputErrors(errors)
-    return contents
-
-
-def digest_of(contents: dict[str, bytes]) -> str:
-    """Which exact bank this is: a hash of its files' names and bytes."""
-    h = sha256()
-    for name in FILES:
-        h.update(f"{name}\0{len(contents[name])}\0".encode())
-        h.update(contents[name])
-    return h.hexdigest()
-
-
-def _texts(contents: dict[str, bytes], folder: str) -> dict[str, str]:
-    texts, errors = {}, []
-    for name, raw in contents.items():
-        try:
-            texts[name] = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            errors.append(
-                InputError(f"not UTF-8 text (byte {exc.start})", os.path.join(folder, name))
-            )
-    if errors:
-        raise InputErrors(errors)
-    return texts
 
 
 def _validate(contents: dict[str, bytes], folder: str) -> dict[str, Any]:
@@ -76,7 +29,7 @@ def _validate(contents: dict[str, bytes], folder: str) -> dict[str, Any]:
 
     from quicktest.sources.bankfile import validate_bank  # pydantic loads here only
 
-    return validate_bank(_texts(contents, folder), Path(folder))
+    return validate_bank(texts_of(contents, folder), Path(folder))
 
 
 def load_bank(folder: str | os.PathLike[str], use_cache: bool = True) -> Bank:
@@ -84,7 +37,7 @@ def load_bank(folder: str | os.PathLike[str], use_cache: bool = True) -> Bank:
     last validated (`use_cache=False` validates them again); raises InputErrors listing
     every problem of a bank that is not valid."""
     folder = os.fspath(folder)
-    contents = _read(folder)
+    contents = read_folder(folder)
     digest = digest_of(contents)
     cache = _cache_file(digest)
     data = _from_cache(cache) if cache and use_cache else None

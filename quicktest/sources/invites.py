@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.response import Response
-from quicktest.sources.store import IN_PROGRESS, Store
+from quicktest.domain.session import IN_PROGRESS
+from quicktest.sources.store import Store
 
 _DURATION = re.compile(r"^(\d{1,4})\s*([dhw])$")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from quicktest.sources.bankfile import MODELS
+from quicktest.sources.bankmodels import MODELS
 from quicktest.sources.locations import questions_dir
 
 

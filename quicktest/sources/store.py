@@ -12,17 +12,16 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
-from quicktest.domain.metrics import INPUTS, Metrics
-from quicktest.domain.response import Response, split_stale
-from quicktest.domain.units import plain
+from quicktest.domain.metrics import INPUTS
+from quicktest.domain.response import Response
+from quicktest.domain.session import DONE, IN_PROGRESS, Session
+from quicktest.domain.units import Value, plain
 from quicktest.sources.locations import default_store_path
 
-IN_PROGRESS, DONE = "in progress", "done"
 WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
 
 # Each step takes the store from version N to N + 1; never edit a step once released.
@@ -66,42 +65,6 @@ MIGRATIONS = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-@dataclass
-class Session:
-    id: str
-    client: str | None
-    respondent: str | None
-    date: str
-    state: str
-    bank_id: str
-    bank_version: str
-    position: int = 0  # the question to show on resume
-    bank_digest: str = ""
-    answers: dict[str, str] = field(default_factory=dict)  # as given, stale ones included
-    metrics: dict[str, float | tuple[float, ...]] = field(default_factory=dict)
-
-    def response(self, bank: Bank) -> Response:
-        """The session read against `bank`: answers it no longer has are set apart as stale."""
-        valid, stale = split_stale(bank, self.answers)
-        return Response(
-            valid, Metrics(dict(self.metrics)), self.client, self.respondent, self.date, stale
-        )
-
-    def bank_record(self) -> dict[str, str]:
-        """Which bank the answers were given with, as an exported file records it."""
-        return {"id": self.bank_id, "version": self.bank_version, "digest": self.bank_digest}
-
-    def summary(self) -> dict:
-        return {
-            "id": self.id,
-            "client": self.client,
-            "respondent": self.respondent,
-            "date": self.date,
-            "state": self.state,
-            "answered": len(self.answers),
-        }
 
 
 def _fold(name: str) -> str:
@@ -298,29 +261,26 @@ class Store:
     def _load(self, where: str, params: list[str]) -> list[Session]:
         """The sessions matching `where`, with their answers and metrics, in three queries."""
         chosen = f"SELECT id FROM sessions WHERE {where}"
-        sessions = {
-            row[0]: Session(*row)
-            for row in self.db.execute(
-                "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
-                "bank_digest "
-                f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
-                params,
-            )
-        }
+        rows = self.db.execute(
+            "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
+            "bank_digest "
+            f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
+            params,
+        ).fetchall()
+        answers: dict[str, dict[str, str]] = {row[0]: {} for row in rows}
+        metrics: dict[str, dict[str, Value]] = {row[0]: {} for row in rows}
         for session_id, question_id, option_id in self.db.execute(
             "SELECT session_id, question_id, option_id FROM answers "
             f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
             params,
         ):
-            sessions[session_id].answers[question_id] = option_id
+            answers[session_id][question_id] = option_id
         for session_id, name, value in self.db.execute(
             f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
         ):
             loaded = json.loads(value)
-            sessions[session_id].metrics[name] = (
-                tuple(loaded) if isinstance(loaded, list) else loaded
-            )
-        return list(sessions.values())
+            metrics[session_id][name] = tuple(loaded) if isinstance(loaded, list) else loaded
+        return [Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]]) for row in rows]
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:
         """The client's latest session of each respondent, newest first; with `first`, that
@@ -398,7 +358,7 @@ class Store:
         write it in the background (`insert`)."""
         import secrets  # only for a new session: it brings hmac and hashlib
 
-        return Session(
+        return Session.of(
             secrets.token_hex(4),
             response.client,
             response.respondent,
@@ -406,9 +366,10 @@ class Store:
             state,
             bank.id,
             bank.version,
-            bank_digest=bank.digest,
+            0,
+            bank.digest,
             answers=response.given_answers,
-            metrics=dict(response.metrics.given),
+            metrics=response.metrics.given,
         )
 
     def add(self, response: Response, bank: Bank, state: str = DONE) -> Session:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import score
 from quicktest.domain.errors import InputError
+from quicktest.domain.scoring import score
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
 from quicktest.sources.files import check_output
 from quicktest.sources.responses import ResponsesFile

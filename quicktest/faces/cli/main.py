@@ -88,7 +88,7 @@ def _given(args: argparse.Namespace):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from quicktest.domain.engine import score
+    from quicktest.domain.scoring import score
     from quicktest.domain.whatif import what_if
 
     bank = _bank(args)
@@ -147,7 +147,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from quicktest.domain.engine import score
+    from quicktest.domain.scoring import score
     from quicktest.sources.files import check_output
 
     kept = _workspace(args).kept_files(args.answers, args.metrics, args.revenue)
@@ -215,7 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _read_of(args: argparse.Namespace, ref: str):
     """A read of a session id or an answers file, and a label for it."""
-    from quicktest.domain.engine import score
+    from quicktest.domain.scoring import score
 
     given, session = _workspace(args).response(ref)
     return score(_bank(args), given), f"session {session.id}" if session else ref
@@ -224,7 +224,7 @@ def _read_of(args: argparse.Namespace, ref: str):
 def cmd_sessions(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from quicktest.domain.engine import score
+    from quicktest.domain.scoring import score
     from quicktest.sources.answersfile import load_answers, write_answers
 
     store = _store(args)
@@ -250,7 +250,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 {
                     **session.summary(),
                     "bank_version": session.bank_version,
-                    "answers": session.answers,
+                    "answers": dict(session.answers),
                     "read": read.as_json(),
                 }
             )

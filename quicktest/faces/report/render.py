@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.compare import Respondents
-from quicktest.domain.engine import Read
 from quicktest.domain.errors import SetupError
+from quicktest.domain.read import Read
 from quicktest.faces.report.view import build
 from quicktest.sources.files import write_whole
 from quicktest.sources.locations import templates_dir

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.compare import Respondents
-from quicktest.domain.engine import PatternRead, Read, metric_warnings
 from quicktest.domain.metrics import ALL, INPUTS
+from quicktest.domain.read import PatternRead, Read
+from quicktest.domain.scoring import metric_warnings
 from quicktest.domain.units import format_value, show_value
 from quicktest.domain.whatif import WhatIf, describe, what_if
 from quicktest.faces.report.chart import Chart, pair_chart

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import choose_bands, metric_warnings
 from quicktest.domain.metrics import INPUTS, format_value
 from quicktest.domain.retention import RevenueRead
+from quicktest.domain.scoring import choose_bands, metric_warnings
 from quicktest.faces.text.style import Out
 
 

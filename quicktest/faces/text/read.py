@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import PatternRead, Read
 from quicktest.domain.metrics import ALL
+from quicktest.domain.read import PatternRead, Read
 from quicktest.domain.whatif import WhatIf, describe
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out

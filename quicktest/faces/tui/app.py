@@ -15,13 +15,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import Read, score
 from quicktest.domain.errors import InputError, SetupError
 from quicktest.domain.metrics import Metrics
+from quicktest.domain.read import Read
 from quicktest.domain.response import Response
+from quicktest.domain.scoring import score
+from quicktest.domain.session import DONE, IN_PROGRESS, Session
 from quicktest.faces.tui import messages
 from quicktest.faces.tui.saving import LOCK_WAIT, Saver
-from quicktest.sources.store import DONE, IN_PROGRESS, Session, Store
+from quicktest.sources.store import Store
 
 if TYPE_CHECKING:
     from quicktest.domain.compare import Respondents
@@ -128,11 +130,11 @@ class QuickTestApp(App[None]):
 
     def open_session(self, session: Session) -> None:
         """Show a session where it stopped: its next question, or its result when done."""
-        self.session = session
         for name, value in (self.revenue.given if self.revenue else {}).items():
             if session.metrics.get(name) != value:
-                session.metrics[name] = value
+                session = session.with_metric(name, value)
                 self.saver.submit("set_metric", session.id, name, value)
+        self.session = session
         self.go("result" if session.state == DONE else "question", session.position)
 
     @on(messages.StartRequested)
@@ -151,13 +153,10 @@ class QuickTestApp(App[None]):
 
     @on(messages.AnswerChosen)
     def answer(self, message: messages.AnswerChosen) -> None:
-        session = self._current()
-        if message.option_id is None:
-            session.answers.pop(message.question_id, None)
-        else:
-            session.answers[message.question_id] = message.option_id
+        session = self._current().with_answer(message.question_id, message.option_id)
         if message.position is not None:
-            session.position = message.position
+            session = session._replace(position=message.position)
+        self.session = session
         self.saver.submit(
             "set_answer", session.id, message.question_id, message.option_id, message.position
         )
@@ -165,24 +164,18 @@ class QuickTestApp(App[None]):
 
     @on(messages.PositionChanged)
     def position(self, message: messages.PositionChanged) -> None:
-        session = self._current()
-        session.position = message.position
+        session = self.session = self._current()._replace(position=message.position)
         self.saver.submit("set_position", session.id, message.position)
 
     @on(messages.MetricChanged)
     def metric(self, message: messages.MetricChanged) -> None:
-        session = self._current()
-        if message.value is None:
-            session.metrics.pop(message.name, None)
-        else:
-            session.metrics[message.name] = message.value
+        session = self.session = self._current().with_metric(message.name, message.value)
         self.saver.submit("set_metric", session.id, message.name, message.value)
         self._changed()
 
     @on(messages.MarkedDone)
     def done(self) -> None:
-        session = self._current()
-        session.state = DONE
+        session = self.session = self._current()._replace(state=DONE)
         self.saver.submit("set_state", session.id, DONE)
         self.notify(f"Session {session.id} marked done.")
 
@@ -227,7 +220,9 @@ class QuickTestApp(App[None]):
         return self.session
 
     def _changed(self) -> None:
-        self.screen.post_message(messages.SessionChanged())
+        changed = messages.SessionChanged(self._current(), self.read())
+        for screen in self.screen_stack:  # a screen under a modal shows it once uncovered
+            screen.post_message(changed)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -311,7 +306,11 @@ class QuickTestApp(App[None]):
                 from quicktest.faces.tui.screens import review
 
                 screen = review.ReviewScreen(
-                    self.bank, session, offer_metrics=index == 1, held=self.invited and self.hold
+                    self.bank,
+                    session,
+                    self.read(),
+                    offer_metrics=index == 1,
+                    held=self.invited and self.hold,
                 )
             else:
                 from quicktest.faces.tui.screens import result

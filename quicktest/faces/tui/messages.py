@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from quicktest.domain.read import Read
+from quicktest.domain.session import Session
 from quicktest.domain.units import Value
 
 
@@ -65,7 +67,12 @@ class Navigate(Message):
 
 
 class SessionChanged(Message):
-    """Sent by the app to the screen on show after it changed the session."""
+    """Sent by the app to its screens after it changed the session: the new session and the
+    app's one read of it."""
+
+    def __init__(self, session: Session, read: Read) -> None:
+        super().__init__()
+        self.session, self.read = session, read
 
 
 class SaveState(Message):

@@ -11,9 +11,9 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS, check_consistent
+from quicktest.domain.session import Session
 from quicktest.domain.units import parse_text, show_value
 from quicktest.faces.tui.messages import MetricChanged
-from quicktest.sources.store import Session
 
 
 class MetricsScreen(Screen[None]):

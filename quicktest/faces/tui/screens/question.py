@@ -13,8 +13,8 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
+from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import AnswerChosen, Navigate, PositionChanged, SessionChanged
-from quicktest.sources.store import Session
 
 
 class QuestionScreen(Screen[None]):
@@ -31,7 +31,6 @@ class QuestionScreen(Screen[None]):
         super().__init__()
         self.bank = bank
         self.session = session  # read only: changes go to the app as messages
-        self.posted: set[str] = set()  # questions answered here, maybe not yet in the session
         self.set_reactive(QuestionScreen.index, index)
 
     def compose(self) -> ComposeResult:
@@ -55,8 +54,12 @@ class QuestionScreen(Screen[None]):
         self.show()
 
     @on(SessionChanged)
+    def changed(self, message: SessionChanged) -> None:
+        self.session = message.session
+        self.show_who()
+
     def show_who(self) -> None:
-        answered = len(self.posted | set(self.session.answers))
+        answered = len(self.session.answers)
         self.query_one("#progress", ProgressBar).update(progress=answered)
         who = " · ".join(x for x in (self.session.client, self.session.respondent) if x)
         self.query_one("#who", Static).update(
@@ -94,7 +97,6 @@ class QuestionScreen(Screen[None]):
         if number >= len(question.options):
             return
         last = self.index + 1 >= len(self.bank.questions)
-        self.posted.add(question.id)
         self.app.post_message(
             AnswerChosen(
                 question.id,

@@ -12,11 +12,11 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.engine import PatternRead, Read
 from quicktest.domain.metrics import ALL
+from quicktest.domain.read import PatternRead, Read
+from quicktest.domain.session import Session
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.tui.messages import ExportRequested, MarkedDone, Navigate
-from quicktest.sources.store import Session
 
 
 class ResultScreen(Screen[None]):

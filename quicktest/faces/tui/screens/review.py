@@ -12,9 +12,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank, Question
-from quicktest.domain.engine import score
+from quicktest.domain.read import Read
+from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import AnswerChosen, Navigate, SessionChanged
-from quicktest.sources.store import Session
 
 
 class OptionPicker(ModalScreen[str | None]):
@@ -61,11 +61,17 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(
-        self, bank: Bank, session: Session, offer_metrics: bool = False, held: bool = False
+        self,
+        bank: Bank,
+        session: Session,
+        read: Read,
+        offer_metrics: bool = False,
+        held: bool = False,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.session = session  # read only: changes go to the app as messages
+        self.read = read  # the app's read of it, never a copy of our own
         self.offer_metrics = offer_metrics
         self.held = held  # the read waits for the debrief: not even a glimpse of it here
 
@@ -86,7 +92,8 @@ class ReviewScreen(Screen[None]):
             self.action_metrics()
 
     @on(SessionChanged)
-    def on_screen_resume(self) -> None:
+    def changed(self, message: SessionChanged) -> None:
+        self.session, self.read = message.session, message.read
         listing = self.query_one("#answers", OptionList)
         self.refresh_answers(listing.highlighted or 0)
 
@@ -115,8 +122,7 @@ class ReviewScreen(Screen[None]):
         if self.held:
             self.query_one("#live-read", Static).update(Text.assemble(given))
             return
-        read = score(self.bank, self.session.response(self.bank))
-        top = read.dominant
+        top = self.read.dominant
         self.query_one("#live-read", Static).update(
             Text.assemble(
                 ("Read so far: ", "bold"),

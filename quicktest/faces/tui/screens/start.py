@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.response import MAX_NAME
+from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import ResumeRequested, StartRequested
-from quicktest.sources.store import Session
 
 
 class StartScreen(Screen[None]):

@@ -18,9 +18,10 @@ from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.conditions import leaf_metrics
-from quicktest.domain.engine import Read, score
 from quicktest.domain.metrics import INPUTS, Metrics, format_value
+from quicktest.domain.read import Read
 from quicktest.domain.response import Response
+from quicktest.domain.scoring import score
 from quicktest.faces.levels import LEVEL_STYLE, bar
 
 STEPS = {"percent": 0.01, "points": 0.01, "months": 1.0, "count": 1.0}

@@ -1,0 +1,235 @@
+"""The models of a question bank's four YAML files (pydantic): what each key holds, checked
+with the key's place. The JSON Schemas editors use are written from these."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from quicktest.sources.bankfolder import FILES
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# --- conditions over metrics: a small all/any tree with comparison leaves -------------------
+
+
+class BenchmarkRef(_Model):
+    """A benchmark figure from the band chosen for this read, instead of a fixed number."""
+
+    benchmark: Id
+    edge: Literal["value", "low", "high"] = "value"
+
+
+Bound = float | BenchmarkRef
+
+
+class Compare(_Model):
+    metric: str
+    lt: Bound | None = None
+    lte: Bound | None = None
+    gt: Bound | None = None
+    gte: Bound | None = None
+
+
+class AllOf(_Model):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Model):
+    any: list[Condition] = Field(min_length=1)
+
+
+def _condition_kind(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        return "all-of" if "all" in raw else "any-of" if "any" in raw else "compare"
+    if isinstance(raw, BaseModel):
+        return {AllOf: "all-of", AnyOf: "any-of", Compare: "compare"}.get(type(raw))
+    return None
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all-of")]
+    | Annotated[AnyOf, Tag("any-of")]
+    | Annotated[Compare, Tag("compare")],
+    Discriminator(_condition_kind),
+]
+TAGS = {"all-of", "any-of", "compare"}
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+# --- the four files -------------------------------------------------------------------------
+
+
+class Levels(_Model):
+    strong: float = Field(gt=0, le=1)
+    moderate: float = Field(gt=0, le=1)
+    weak: float = Field(gt=0, le=1)
+
+
+class Confidence(_Model):
+    """How sure a pattern's read can be, by the share of its evidence that is known."""
+
+    from_: float = Field(alias="from", ge=0, le=1, description="share of evidence known")
+    name: Text = Field(description="the words for it: 'a first signal'")
+    at_most: Literal["strong", "moderate", "weak"] | None = Field(
+        default=None, description="the strongest level a pattern may be called with this much"
+    )
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Scoring(_Model):
+    levels: Levels
+    dominant: Literal["strong", "moderate", "weak"] = Field(
+        description="the level a pattern must reach to be named dominant"
+    )
+    evidence_floor: float = Field(
+        gt=0,
+        description="possible points below which a score is scaled down: "
+        "one small signal alone never reads as strong",
+    )
+    confidence: list[Confidence] = Field(
+        default_factory=list,
+        description="steps of evidence known, from 0 up; each may cap the level",
+    )
+    conflicts: Literal["figures", "answers"] = Field(
+        default="figures",
+        description="which side an answer contradicted by a metric follows, unless the "
+        "contradiction says",
+    )
+
+
+class BankInfo(_Model):
+    id: Id
+    version: Text
+    title: Text
+    scoring: Scoring
+
+
+class Contradiction(_Model):
+    """Figures that say the opposite of an answer."""
+
+    when: Condition
+    says: Text = Field(description="what the figures show, in words; {metric} placeholders")
+    follow: Literal["figures", "answers"] | None = None
+
+
+class Option(_Model):
+    id: Id
+    label: Text
+    reading: Text = Field(description="why this answer counts, in words, for the evidence")
+    points: dict[Id, float] = Field(
+        default_factory=dict, description="pattern id -> how much this answer points to it"
+    )
+    contradicted_by: list[Contradiction] = Field(
+        default_factory=list, description="figures that would say this answer is not so"
+    )
+
+
+class Question(_Model):
+    id: Id
+    prompt: Text
+    help: Text
+    options: list[Option] = Field(min_length=2, max_length=9)
+
+
+class QuestionsFile(_Model):
+    questions: list[Question] = Field(min_length=1)
+
+
+class MetricRule(_Model):
+    when: Condition
+    points: float = Field(ge=-10, le=10, description="positive confirms, negative weakens")
+    says: Text = Field(description="why it counts; {metric} placeholders show values")
+
+
+class Pattern(_Model):
+    id: Id
+    name: Text
+    definition: Text
+    why: Text
+    caps: str = Field(description="the one metric this pattern holds down")
+    signs: list[Text] = Field(min_length=3, max_length=5)
+    fix: Text = Field(description="what changes when it is fixed")
+    progress: list[Text] = Field(min_length=3, max_length=5)
+    watch: Text = Field(description="what to keep an eye on when the pattern is not present")
+    metric_rules: list[MetricRule] = Field(default_factory=list)
+
+
+class PatternsFile(_Model):
+    patterns: list[Pattern] = Field(min_length=1)
+
+
+class Band(_Model):
+    label: Text
+    when: Condition | None = None
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+class Benchmark(_Model):
+    id: Id
+    metric: str
+    label: Text
+    source: Text
+    bands: list[Band] = Field(min_length=1)
+
+
+class NrrReading(_Model):
+    at_least: float | None = Field(None, description="lower edge; none for the lowest reading")
+    says: Text
+
+
+class MetricWarning(_Model):
+    when: Condition
+    says: Text = Field(description="the warning; {metric} placeholders show values")
+
+
+class BenchmarksFile(_Model):
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    nrr_readings: list[NrrReading] = Field(min_length=1, description="NRR ranges in words")
+    metric_warnings: list[MetricWarning] = Field(
+        default_factory=list,
+        description="revenue figures worth a warning beside them, such as a high NRR on a "
+        "base that is leaving",
+    )
+
+
+MODELS: dict[str, type[_Model]] = dict(
+    zip(FILES, (BankInfo, QuestionsFile, PatternsFile, BenchmarksFile), strict=True)
+)
+
+
+KNOWN_KEYS = sorted(
+    {
+        key
+        for model in (
+            *MODELS.values(),
+            Question,
+            Option,
+            Pattern,
+            MetricRule,
+            Benchmark,
+            Band,
+            Compare,
+            AllOf,
+            AnyOf,
+            BenchmarkRef,
+            Levels,
+            Scoring,
+            Confidence,
+            Contradiction,
+            NrrReading,
+            MetricWarning,
+        )
+        for key in model.model_fields
+    }
+)
