@@ -60,7 +60,8 @@ def main() -> list[dict]:
             process([QUICKTEST, "report", str(example), "-o", str(out / f"p{n}.pdf")])()
         separate = (time.perf_counter() - start) / len(batch)
 
-        from quicktest.domain.scoring import score
+        from quicktest.app.reading import full_read
+        from quicktest.app.report import write_report
         from quicktest.faces.report.render import render
         from quicktest.sources.answersfile import load_answers
         from quicktest.sources.bank import load_bank
@@ -69,7 +70,8 @@ def main() -> list[dict]:
         start = time.perf_counter()
         bank = load_bank(questions_dir())
         for n, example in enumerate(batch):
-            render(bank, score(bank, load_answers(example, bank)), out / f"i{n}.pdf")
+            read = full_read(bank, load_answers(example, bank))
+            write_report(bank, read, render, str(out / f"i{n}.pdf"))
         in_process = (time.perf_counter() - start) / len(batch)
         results.append(
             report(

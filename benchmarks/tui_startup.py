@@ -10,12 +10,9 @@ from timing import PYTHON, ROOT, interleaved, prepare, process, report
 
 OURS = """
 import sys
-from pathlib import Path
+from quicktest.app.workspace import Workspace
 from quicktest.faces.tui.app import QuickTestApp
 from quicktest.faces.tui.screens.question import QuestionScreen
-from quicktest.sources.bank import load_bank
-from quicktest.sources.locations import questions_dir
-from quicktest.sources.store import Store
 
 async def first_question(pilot):
     while not isinstance(pilot.app.screen, QuestionScreen):
@@ -23,7 +20,7 @@ async def first_question(pilot):
     await pilot.pause()
     pilot.app.exit()
 
-app = QuickTestApp(load_bank(questions_dir()), Store(Path(sys.argv[1])), client="Bench")
+app = QuickTestApp(Workspace(db=sys.argv[1]), client="Bench")
 app.run(headless=True, size=(80, 24), auto_pilot=first_question)
 """
 

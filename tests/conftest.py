@@ -81,3 +81,11 @@ def bank_copy(tmp_path) -> Path:
     target = tmp_path / "bank"
     shutil.copytree(QUESTIONS, target)
     return target
+
+
+def app_for(bank: Bank, store, **options):
+    """The terminal app on a bank and an open store (the factory every app test uses)."""
+    from quicktest.app.workspace import Workspace
+    from quicktest.faces.tui.app import QuickTestApp
+
+    return QuickTestApp(Workspace(bank=bank, store=store), **options)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import EXAMPLES, ROOT, text_of
+from .conftest import EXAMPLES, ROOT, app_for, text_of
 
 BRAND = ROOT / "examples" / "brand"
 # a 1x1 PNG, the smallest real one
@@ -125,11 +125,15 @@ def test_the_renderer_fetches_nothing_outside_the_templates_and_the_brand(tmp_pa
 
 
 async def test_the_app_header_shows_the_firm(bank, tmp_path):
-    from quicktest.faces.tui.app import QuickTestApp
+    from quicktest.domain.brand import Brand
     from quicktest.sources.store import Store
 
     with Store(tmp_path / "s.db") as store:
-        app = QuickTestApp(bank, store, firm="Northbeam Advisory [EU]")
+        app = app_for(
+            bank,
+            store,
+            brand=Brand(Path("."), "Northbeam Advisory [EU]", None, None, None, None, None, None),
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert app.title == "Northbeam Advisory [EU]"

@@ -126,17 +126,23 @@ def test_python_dash_m_runs_the_cli():
     assert proc.returncode == 0 and proc.stdout.startswith("quicktest ")
 
 
-def test_serve_without_its_extra_says_what_to_install():
+@pytest.mark.parametrize(
+    ("missing", "args", "extra"),
+    [
+        ("textual_serve", ["serve"], "serve"),
+        ("psycopg", ["metrics", "postgresql://me@localhost/sales", "--table", "mrr"], "postgres"),
+    ],
+)
+def test_a_missing_extra_is_one_line_saying_what_to_install(missing, args, extra):
+    """An optional extra that is not installed is the user's to add: exit 2, one line."""
     code = (
-        "import sys; sys.modules['textual_serve'] = None  # as if the extra were missing\n"
-        "from quicktest.faces.cli.main import main; sys.exit(main(['serve']))"
+        f"import sys; sys.modules[{missing!r}] = None  # as if the extra were missing\n"
+        f"from quicktest.faces.cli.main import main; sys.exit(main({args!r}))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 1
-    assert proc.stderr == (
-        "quicktest: quicktest serve needs its web extra, which is not installed: "
-        "pip install 'quicktest[serve]' (or run .ci/setup)\n"
-    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("quicktest: ") and proc.stderr.count("\n") == 1
+    assert f"pip install 'quicktest[{extra}]'" in proc.stderr
 
 
 def test_quicktest_alone_starts_the_app_on_a_terminal(tmp_path):

@@ -20,7 +20,7 @@ import pytest
 from quicktest.sources.store import Store
 
 from .browser import Chromium
-from .conftest import ROOT
+from .conftest import ROOT, app_for
 from .test_serve import _until, free_port
 
 
@@ -215,14 +215,13 @@ def test_repeated_bad_tokens_from_one_address_are_slowed_down(tmp_path):
 
 async def test_an_invited_respondent_sees_their_session_only(bank, tmp_path):
     """The app as a link runs it: no start screen, no export, and a held read."""
-    from quicktest.faces.tui.app import QuickTestApp
     from quicktest.faces.tui.screens.held import HeldScreen
     from quicktest.faces.tui.screens.review import ReviewScreen
 
     with Store(tmp_path / "s.db") as store:
         store.create(bank, "Other client", "Someone else", "2026-11-01")
         mine = store.create(bank, "Acme", "Dana", "2026-11-02")
-        app = QuickTestApp(bank, store, resume=mine.id, invited=True, hold=True)
+        app = app_for(bank, store, resume=mine.id, invited=True, hold=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             app.go("start")

@@ -1,6 +1,6 @@
-"""The architecture holds: the domain is pure, sources import no face, no face imports
-another (only the command line starts the others), and no module imports go round in a
-circle."""
+"""The architecture holds: the domain is pure; faces use the use cases, which use the sources
+and the domain; no face imports another (only the command line starts the others); no
+imports go round in a circle; the domain and the use cases type-check strictly."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ OUTSIDE_THE_DOMAIN = (
     "weasyprint",
     "platformdirs",
     "quicktest.sources",
+    "quicktest.app",
     "quicktest.faces",
-    "quicktest.services",
 )
 
 
@@ -33,19 +33,22 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, top_level_only: bool) -> set[str]:
-    """The quicktest modules a file imports (at module level only, or anywhere), leaving out
-    imports made only for type checking."""
+def _imports(path: Path, top_level_only: bool, type_only_too: bool = False) -> set[str]:
+    """The quicktest modules a file imports (at module level only, or anywhere), with or
+    without those made only for type checking; `from package import module` names both."""
     tree = ast.parse(path.read_text())
     found: set[str] = set()
 
     def visit(node: ast.AST, top: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                if type_only_too:
+                    visit(child, top)
                 continue
             inner = top and not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if isinstance(child, ast.ImportFrom) and child.module and (inner or not top_level_only):
                 found.add(child.module)
+                found.update(f"{child.module}.{alias.name}" for alias in child.names)
             elif isinstance(child, ast.Import) and (inner or not top_level_only):
                 found.update(alias.name for alias in child.names)
             visit(child, inner)
@@ -81,24 +84,23 @@ def test_the_domain_imports_nothing_from_outside_it():
     assert leaked == []
 
 
-def test_domain_and_sources_import_no_face_and_faces_no_other_face():
-    for path in _files():
-        module = _module(path)
-        imported = _imports(path, top_level_only=False)
-        if module.startswith("quicktest.domain"):
-            assert all(i.startswith("quicktest.domain") for i in imported), (module, imported)
-        if module.startswith("quicktest.sources") or module == "quicktest.services":
-            assert not any(i.startswith("quicktest.faces") for i in imported), (module, imported)
-        if module.startswith("quicktest.faces.") and not module.startswith("quicktest.faces.cli"):
-            face = module.split(".")[2]
-            others = [
-                i  # a face is a folder; a module beside the folders is shared by them all
-                for i in imported
-                if i.startswith("quicktest.faces.")
-                and i.split(".")[2] != face
-                and (PACKAGE / "faces" / i.split(".")[2]).is_dir()
-            ]
-            assert others == [], (module, others)
+def _tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A checking tool installed beside this Python, run on the project."""
+    tool = Path(sys.executable).parent / name
+    return subprocess.run([str(tool), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_import_contracts_hold():
+    """pyproject.toml's contracts: faces, then use cases, then sources, then the domain; no
+    face imports the sources or another face; the domain imports no outside library. Every
+    import counts, type-only and inside functions too."""
+    checked = _tool("lint-imports", "--no-cache")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_domain_and_the_use_cases_type_check_strictly():
+    checked = _tool("mypy", "--no-incremental")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_screens_do_not_import_each_other():
@@ -107,8 +109,8 @@ def test_screens_do_not_import_each_other():
         assert not any(i.startswith("quicktest.faces.tui.screens.") for i in imported), path
 
 
-def test_no_module_level_import_cycle():
-    graph = {_module(p): _imports(p, top_level_only=True) for p in _files()}
+def test_no_import_cycle_not_even_type_only_or_inside_a_function():
+    graph = {_module(p): _imports(p, top_level_only=False, type_only_too=True) for p in _files()}
     state: dict[str, str] = {}
 
     def walk(node: str, trail: list[str]) -> None:

@@ -10,12 +10,11 @@ import json
 import pytest
 
 from quicktest.faces.report.render import render
-from quicktest.faces.tui.app import QuickTestApp
 from quicktest.sources.answersfile import load_answers
 from quicktest.sources.bank import load_bank
 from quicktest.sources.store import Store
 
-from .conftest import DATA, text_of
+from .conftest import DATA, app_for, text_of
 
 OTHER = DATA / "other_bank"
 ANSWERS = DATA / "other_answers.yaml"
@@ -122,7 +121,7 @@ def test_the_apps_export_renders_with_the_other_bank(other, tmp_path, monkeypatc
     session = store.add(load_answers(ANSWERS, other), other)
 
     async def export() -> None:
-        app = QuickTestApp(other, store, resume=session.id, render_pdf=render)
+        app = app_for(other, store, resume=session.id, render=render)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert "Price Leak" in str(app.screen.query_one("#dominant").render())

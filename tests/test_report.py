@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from quicktest.app.reading import full_read
 from quicktest.domain.scoring import score
 from quicktest.faces.report.render import Renderer, report_date
 from quicktest.sources.answersfile import load_answers
@@ -81,8 +82,8 @@ def test_pdf_is_valid_tagged_pdf_ua_with_a_title(rendered):
 
 
 def test_chart_has_a_text_alternative(rendered, tmp_path, bank):
-    html = Renderer.shared().html(
-        bank, score(bank, load_answers(EXAMPLES / "borrowed_nrr.yaml", bank))
+    html = Renderer.shared(Path(templates_dir())).html(
+        bank, full_read(bank, load_answers(EXAMPLES / "borrowed_nrr.yaml", bank))
     )
     assert '<title id="chart-title">NRR and gross margin over the last 4 quarters' in html
     assert "NRR: 106%, 108%, 110%, 112%. Gross margin: 78%, 76%, 73%, 70%." in html
@@ -143,7 +144,7 @@ def test_template_asking_for_outside_urls_gets_nothing(tmp_path, bank, caplog):
     )
     (tmp_path / "secret.png").write_bytes(b"not for the report")
     renderer = Renderer(folder)
-    read = score(bank, load_answers(EXAMPLES / "healthy.yaml", bank))
+    read = full_read(bank, load_answers(EXAMPLES / "healthy.yaml", bank))
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = renderer.pdf(renderer.html(bank, read), report_date(read))
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]

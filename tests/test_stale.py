@@ -9,11 +9,10 @@ import json
 import pytest
 import yaml
 
-from quicktest.faces.tui.app import QuickTestApp
 from quicktest.sources.bank import load_bank
 from quicktest.sources.store import Store
 
-from .conftest import QUESTIONS, text_of
+from .conftest import QUESTIONS, app_for, text_of
 
 ANSWERS = {
     "revenue_triggers": "people_always",
@@ -110,7 +109,7 @@ def test_the_app_shows_stale_answers_on_the_read(changed):
     store.set_state(session_id, "done")
 
     async def run() -> str:
-        app = QuickTestApp(bank, store, resume=session_id)
+        app = app_for(bank, store, resume=session_id)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             return str(app.screen.query_one("#dominant").render())

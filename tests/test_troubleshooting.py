@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from quicktest.faces.tui.app import QuickTestApp
 from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.too_small import TooSmallScreen
 from quicktest.sources.store import Store
 
-from .conftest import EXAMPLES, ROOT, refusing_library
+from .conftest import EXAMPLES, ROOT, app_for, refusing_library
 
 README = (ROOT / "README.md").read_text()
 TROUBLESHOOTING = README[README.index("## Troubleshooting") :]
@@ -57,7 +56,7 @@ def test_missing_pango_says_what_to_install(tmp_path):
 
 async def test_a_too_small_terminal_is_covered_until_it_grows(bank, tmp_path):
     store = Store(tmp_path / "sessions.db")
-    app = QuickTestApp(bank, store, client="Acme")
+    app = app_for(bank, store, client="Acme")
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
@@ -134,7 +133,7 @@ async def test_a_write_that_fails_mid_session_loses_nothing_and_says_so(bank, tm
     the header and a notification say "not saved", and once the lock is gone every answer
     given meanwhile lands, in order."""
     store = Store(tmp_path / "sessions.db")
-    app = QuickTestApp(bank, store, client="Acme")
+    app = app_for(bank, store, client="Acme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         await asyncio.to_thread(app.saver.flush)

@@ -11,7 +11,7 @@ from quicktest.domain.metrics import INPUTS
 from quicktest.domain.units import parse_value
 from quicktest.sources.store import Store
 
-from .conftest import DATA, EXAMPLES
+from .conftest import DATA, EXAMPLES, app_for
 
 HEALTHY = EXAMPLES / "healthy.yaml"
 
@@ -291,7 +291,6 @@ def test_the_app_shows_names_and_bank_texts_literally(tmp_path):
 
     from textual.widgets import OptionList, Static
 
-    from quicktest.faces.tui.app import QuickTestApp
     from quicktest.sources.bank import load_bank
 
     bank = load_bank(DATA / "other_bank")
@@ -306,7 +305,7 @@ def test_the_app_shows_names_and_bank_texts_literally(tmp_path):
         return "\n".join(texts)
 
     async def run() -> list[str]:
-        app = QuickTestApp(bank, store, client="Foo [/bar]", respondent="[bold]x{0}")
+        app = app_for(bank, store, client="Foo [/bar]", respondent="[bold]x{0}")
         screens = []
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()

@@ -10,16 +10,16 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from quicktest.faces.report.render import render
-from quicktest.faces.tui.app import QuickTestApp
 from quicktest.faces.tui.messages import MetricChanged
 from quicktest.faces.tui.screens.metrics import MetricsScreen
 from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.result import ResultScreen
-from quicktest.faces.tui.screens.review import OptionPicker, ReviewScreen
+from quicktest.faces.tui.screens.picker import OptionPicker
+from quicktest.faces.tui.screens.review import ReviewScreen
 from quicktest.faces.tui.screens.start import StartScreen
 from quicktest.sources.store import Store
 
-from .conftest import text_of
+from .conftest import app_for, text_of
 
 SIZE = (80, 24)
 FIXED_DAY = datetime.date(2031, 5, 6)
@@ -62,7 +62,7 @@ ALL_FIRST = {
 
 
 async def test_walk_the_whole_test_by_keyboard(bank, store):
-    app = QuickTestApp(bank, store)
+    app = app_for(bank, store)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, StartScreen)
         await pilot.press(*"Acme", "tab", *"Dana", "enter")
@@ -85,7 +85,7 @@ async def test_walk_the_whole_test_by_keyboard(bank, store):
 
 
 async def test_back_and_change_an_answer_while_answering(bank, store):
-    app = QuickTestApp(bank, store)
+    app = app_for(bank, store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "1", "2", "left")
         assert text(app, "#progress-label") == "Question 2 of 7"
@@ -100,7 +100,7 @@ async def test_changing_an_answer_on_the_review_changes_the_read(bank, store):
     session = answered_session(
         bank, store, {"renewal_case": "activity", "lost_accounts": "looked_healthy"}
     )
-    app = QuickTestApp(bank, store, resume=session.id)
+    app = app_for(bank, store, resume=session.id)
     async with app.run_test(size=SIZE) as pilot:
         app.go("review")
         await pilot.pause()
@@ -118,7 +118,7 @@ async def test_changing_an_answer_on_the_review_changes_the_read(bank, store):
 
 async def test_bad_metric_values_are_marked_at_the_field_and_lose_nothing(bank, store):
     session = answered_session(bank, store, {}, logo_retention=0.9)
-    app = QuickTestApp(bank, store, resume=session.id)
+    app = app_for(bank, store, resume=session.id)
     async with app.run_test(size=SIZE) as pilot:
         app.go("metrics")
         await pilot.pause()
@@ -141,7 +141,7 @@ async def exported(bank, store, session) -> tuple[str, list[str]]:
     """Press e on the session's result; the PDF's text and the notes shown.
 
     The PDF lands in the current folder, which each test sets to its tmp_path."""
-    app = QuickTestApp(bank, store, resume=session.id, render_pdf=render)
+    app = app_for(bank, store, resume=session.id, render=render)
     async with app.run_test(size=SIZE) as pilot:
         app.go("result")
         await pilot.pause()
@@ -176,7 +176,7 @@ async def test_export_adds_the_page_of_the_clients_other_respondents(
 
 
 async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_path):
-    first = QuickTestApp(bank, store)
+    first = app_for(bank, store)
     async with first.run_test(size=SIZE) as pilot:
         await pilot.press(*"Acme", "enter", "1", "2", "3", "4")
         assert text(first, "#progress-label") == "Question 5 of 7"
@@ -184,7 +184,7 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
     again = Store(tmp_path / "sessions.db")
     (session,) = again.list()
     assert session.date == "2031-05-06"  # the store's injected day, whatever today is
-    second = QuickTestApp(bank, again)
+    second = app_for(bank, again)
     async with second.run_test(size=SIZE) as pilot:
         listing = second.screen.query_one("#unfinished", OptionList)
         assert f"Acme · {session.date} ·" in str(listing.get_option_at_index(0).prompt)
@@ -207,7 +207,7 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
 
 def _app(bank, store, place: str | None = None, theme: str = "textual-dark", index: int = 0):
     session = answered_session(bank, store, dict(list(ALL_FIRST.items())[:3]), nrr=1.11, grr=0.65)
-    app = QuickTestApp(bank, store, resume=None if place is None else session.id)
+    app = app_for(bank, store, resume=None if place is None else session.id)
     app.theme = theme
 
     async def run_before(pilot) -> None:
@@ -254,9 +254,7 @@ async def test_a_session_begun_here_leads_its_own_respondents_page(
     monkeypatch.chdir(tmp_path)
     other = store.create(bank, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01")
     store.set_answer(other.id, "renewal_case", "measured_outcome")
-    app = QuickTestApp(
-        bank, store, client="Acme Analytics", respondent="Dana Lee, CFO", render_pdf=render
-    )
+    app = app_for(bank, store, client="Acme Analytics", respondent="Dana Lee, CFO", render=render)
     async with app.run_test(size=SIZE) as pilot:
         for _ in bank.questions:
             await pilot.press("1")
@@ -271,12 +269,11 @@ async def test_a_session_begun_here_leads_its_own_respondents_page(
     assert "Sam Ortiz, CS lead" in text
 
 
-async def test_a_revenue_file_gives_each_session_its_metrics_and_its_warnings(
-    bank, store, tmp_path
-):
-    """`run --revenue FILE`: the computed figures land in the session, and the file's
-    warning stands over the read; a figure the consultant changes is no longer the file's."""
-    from quicktest.sources.revenue.engine import read_revenue
+async def test_a_revenue_file_enters_every_read_by_the_rule_score_uses(bank, store, tmp_path):
+    """`run --revenue FILE`: the file's figures enter the read and its warning stands over
+    it; a figure typed in the app stays in the store as typed, and the read names the file's
+    figure that replaces it, as `score --revenue` does."""
+    from quicktest.app.revenue import RevenueSpec, read_file
 
     months = {f"2025-{m:02d}": 20 for m in range(1, 13)} | {"2026-01": 20, "2026-02": 3}
     revenue = tmp_path / "revenue.csv"
@@ -284,20 +281,22 @@ async def test_a_revenue_file_gives_each_session_its_metrics_and_its_warnings(
         "account,period,revenue\n"
         + "".join(f"a{i},{p},100\n" for p, n in months.items() for i in range(n))
     )
-    computed = read_revenue(revenue).metrics()
+    report = read_file(bank, RevenueSpec(str(revenue)))
     session = answered_session(bank, store, ALL_FIRST)
-    app = QuickTestApp(bank, store, resume=session.id, revenue=computed)
+    app = app_for(bank, store, resume=session.id, revenue=report)
     async with app.run_test(size=(100, 40)) as pilot:
         app.go("result")
         await pilot.pause()
         headline = text(app, "#dominant")
         assert "Check the revenue file: 2026-02 has 3 paying accounts" in headline
-        assert app.read().metrics.computed == {"nrr", "grr", "logo_retention"}
+        assert app.read().read.metrics.computed == {"nrr", "grr", "logo_retention"}
         app.post_message(MetricChanged("grr", 0.9))
         await pilot.pause()
-        assert "grr" not in app.read().metrics.computed
+        read = app.read().read
+        assert read.metrics.given["grr"] == report.metrics.given["grr"]
+        assert any(n.startswith("grr: ") and "replaces the given 90%" in n for n in read.notes)
     stored = Store(store.path).get(session.id).metrics
-    assert stored["nrr"] == pytest.approx(computed.given["nrr"]) and stored["grr"] == 0.9
+    assert dict(stored) == {"grr": 0.9}
 
 
 async def test_try_another_answer_live_and_esc_back_to_the_saved_read(bank, store):
@@ -306,7 +305,7 @@ async def test_try_another_answer_live_and_esc_back_to_the_saved_read(bank, stor
     from quicktest.faces.tui.screens.whatif import WhatIfScreen
 
     session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
-    app = QuickTestApp(bank, store, resume=session.id)
+    app = app_for(bank, store, resume=session.id)
     async with app.run_test(size=(100, 40)) as pilot:
         app.go("result")
         await pilot.pause()

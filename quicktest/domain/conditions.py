@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from quicktest.domain.bank import Band
+from typing import Any, NamedTuple, Protocol
 
 OPERATORS = ("lt", "lte", "gt", "gte")
-_COMPARE = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+
+
+class Edges(Protocol):
+    """What a comparison needs of a benchmark band: its figure by name (value, low, high)."""
+
+    def edge(self, name: str) -> float: ...
 
 
 class BenchmarkRef(NamedTuple):
@@ -47,7 +55,7 @@ class AnyOf(NamedTuple):
 
 Condition = AllOf | AnyOf | Compare
 # (current metric values, chosen bands by benchmark id, missing metrics so far) -> verdict
-Predicate = Callable[[Mapping[str, float], Mapping[str, "Band"], list[str]], bool | None]
+Predicate = Callable[[Mapping[str, float], Mapping[str, Edges], list[str]], bool | None]
 
 
 def condition_from_data(data: Mapping[str, Any]) -> Condition:
@@ -77,10 +85,13 @@ def compile_condition(condition: Condition) -> Predicate:
     """The condition as a function of (current values, chosen bands, missing list)."""
     if isinstance(condition, AllOf | AnyOf):
         is_all = isinstance(condition, AllOf)
-        children = [compile_condition(c) for c in (condition.all if is_all else condition.any)]
+        parts = condition.all if isinstance(condition, AllOf) else condition.any
+        children = [compile_condition(c) for c in parts]
         decisive = not is_all  # all: one False decides; any: one True decides
 
-        def tree(current, bands, missing):  # type: ignore[no-untyped-def]
+        def tree(
+            current: Mapping[str, float], bands: Mapping[str, Edges], missing: list[str]
+        ) -> bool | None:
             results = [child(current, bands, missing) for child in children]
             if decisive in results:
                 return decisive
@@ -89,13 +100,16 @@ def compile_condition(condition: Condition) -> Predicate:
         return tree
 
     name = condition.metric
-    checks = [
+    checks: list[tuple[Callable[[float, float], bool], float | BenchmarkRef]] = [
         (_COMPARE[op], bound) for op in OPERATORS if (bound := getattr(condition, op)) is not None
     ]
-    if len(checks) == 1 and not isinstance(checks[0][1], BenchmarkRef):
-        compare, fixed = checks[0][0], float(checks[0][1])  # the common case, made direct
+    first = checks[0][1] if len(checks) == 1 else None
+    if isinstance(first, float):  # the common case, made direct: one fixed bound
+        compare, fixed = checks[0][0], first
 
-        def simple(current, bands, missing):  # type: ignore[no-untyped-def]
+        def simple(
+            current: Mapping[str, float], bands: Mapping[str, Edges], missing: list[str]
+        ) -> bool | None:
             value = current.get(name)
             if value is None:
                 missing.append(name)
@@ -104,7 +118,9 @@ def compile_condition(condition: Condition) -> Predicate:
 
         return simple
 
-    def leaf(current, bands, missing):  # type: ignore[no-untyped-def]
+    def leaf(
+        current: Mapping[str, float], bands: Mapping[str, Edges], missing: list[str]
+    ) -> bool | None:
         value = current.get(name)
         if value is None:
             missing.append(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from string import Formatter
 
@@ -171,19 +171,17 @@ class Metrics:
     a series, given before derived), computed once so that rules only look values up.
     """
 
-    __slots__ = ("_shown", "computed", "current", "derived", "given", "notes", "warnings")
+    __slots__ = ("_shown", "computed", "current", "derived", "given", "notes")
 
     def __init__(
         self,
         given: Mapping[str, Value] | None = None,
         computed: frozenset[str] = frozenset(),  # names that came from a revenue file
-        notes: tuple[str, ...] = (),
-        warnings: tuple[str, ...] = (),  # why a revenue file's figures may be doubtful
+        notes: tuple[str, ...] = (),  # figures replaced by others (a revenue file's)
     ) -> None:
         self.given: Mapping[str, Value] = given if given is not None else {}
         self.computed = computed
         self.notes = notes
-        self.warnings = warnings
         self.derived: dict[str, float] = _derive(self.given)
         current: dict[str, float] = dict(self.derived)
         for name, value in self.given.items():
@@ -239,7 +237,6 @@ class Metrics:
             {**self.given, **other.given},
             self.computed | other.computed,
             tuple(notes),
-            self.warnings + other.warnings,
         )
 
 
@@ -310,11 +307,11 @@ def check_consistent(given: Mapping[str, float | tuple[float, ...]], where: str)
 
 
 @lru_cache(maxsize=1024)
-def _segments(text: str) -> tuple[tuple[str, str | None, str, str | None], ...]:
+def _segments(text: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
     return tuple(Formatter().parse(text))
 
 
-_CONVERSIONS = {"r": repr, "s": str, "a": ascii}
+_CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}
 
 
 def fill(text: str, metrics: Metrics) -> str:
@@ -326,5 +323,5 @@ def fill(text: str, metrics: Metrics) -> str:
             value: object = metrics.display(name)
             if conversion:
                 value = _CONVERSIONS[conversion](value)
-            out.append(format(value, spec))
+            out.append(format(value, spec or ""))
     return "".join(out)

@@ -164,7 +164,6 @@ class Read(NamedTuple):
                 u.benchmark.id: {"band": u.band.label, "value": u.band.value} for u in self.bands
             },
             "notes": self.notes,
-            "warnings": list(self.metrics.warnings),
             "coverage": self.coverage.as_json() if self.coverage else None,
             "conflicts": [c.as_json() for c in self.conflicts],
         }

@@ -133,8 +133,7 @@ class RevenueRead(NamedTuple):
         return ends
 
     def metrics(self) -> Metrics:
-        """The computed metric inputs, to merge into a read (a computed value wins), with
-        the file's warnings."""
+        """The computed metric inputs, to merge into a read (a computed value wins)."""
         given: dict[str, Any] = {}
         for name in ("nrr", "grr", "logo_retention"):
             value = getattr(self.total, name)
@@ -143,8 +142,7 @@ class RevenueRead(NamedTuple):
         series = tuple(round(p.nrr, 6) for p in self.quarterly_history if p.nrr is not None)
         if len(series) > 1:
             given["nrr_history"] = series
-        warnings = tuple(w.message for w in self.warnings)
-        return Metrics(given, computed=frozenset(given), warnings=warnings)
+        return Metrics(given, computed=frozenset(given))
 
     def as_json(self) -> dict[str, Any]:
         out = {
@@ -243,7 +241,10 @@ def window_warnings(
 ) -> list[DataWarning]:
     """What the periods of a long file say about its figures: a cut-off end, gaps, a short
     window. `paying` counts the accounts with revenue in each period."""
-    name = lambda index: period_name(index, quarterly)  # noqa: E731
+
+    def name(index: int) -> str:
+        return period_name(index, quarterly)
+
     first, last = window
     step = 3 if quarterly else 1
     out: list[DataWarning] = []

@@ -1,3 +1,3 @@
-"""The faces: the command line, text for a terminal, the Textual app and the PDF report.
-A face imports the domain, the sources and the services, never another face; only the
-command line starts the others."""
+"""The faces: the command line, text for a terminal, the Textual app, the PDF report and the
+web server. A face imports the use cases (`quicktest.app`) and domain types, never the
+sources and never another face; only the command line starts the others."""

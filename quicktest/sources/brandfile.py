@@ -11,27 +11,17 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError, InputErrors, did_you_mean
 from quicktest.sources.yamlfile import load_yaml
 
 MAX_LOGO = 1024 * 1024
 Colour = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
 Line = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Brand(NamedTuple):
-    folder: Path
-    firm: str
-    prepared_by: str | None
-    contact: str | None
-    accent: str | None  # #rrggbb, or None for the report's own
-    text: str | None
-    footer: str | None
-    logo: Path | None
 
 
 class _BrandFile(BaseModel):

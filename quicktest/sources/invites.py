@@ -8,33 +8,16 @@ import datetime
 import hashlib
 import re
 import secrets
-from typing import NamedTuple
 
+from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError
+from quicktest.domain.invite import Invite
 from quicktest.domain.response import Response
 from quicktest.domain.session import IN_PROGRESS
 from quicktest.sources.store import Store
 
 _DURATION = re.compile(r"^(\d{1,4})\s*([dhw])$")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-class Invite(NamedTuple):
-    id: str
-    session_id: str
-    client: str | None
-    respondent: str | None
-    created_at: str
-    expires_at: str
-    revoked: bool
-    hold: bool
-
-    def state(self, now: datetime.datetime) -> str:
-        if self.revoked:
-            return "revoked"
-        if datetime.datetime.fromisoformat(self.expires_at) <= now:
-            return "expired"
-        return "open"
 
 
 def token_hash(token: str) -> str:
@@ -53,7 +36,7 @@ def parse_duration(text: str) -> datetime.timedelta:
 
 def create(
     store: Store,
-    bank,
+    bank: Bank,
     client: str,
     respondent: str,
     lasts: datetime.timedelta,

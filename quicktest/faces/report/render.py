@@ -15,20 +15,15 @@ import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from quicktest.app.reading import FullRead
+from quicktest.app.report import Rendered
 from quicktest.domain.bank import Bank
-from quicktest.domain.compare import Respondents
+from quicktest.domain.brand import Brand
 from quicktest.domain.errors import SetupError
-from quicktest.domain.read import Read
 from quicktest.faces.report.view import build
-from quicktest.sources.files import write_whole
-from quicktest.sources.locations import templates_dir
-
-if TYPE_CHECKING:
-    from quicktest.sources.brandfile import Brand
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 
@@ -77,19 +72,14 @@ class Renderer:
 
     @staticmethod
     @cache
-    def shared(folder: Path | None = None) -> Renderer:
-        return Renderer(folder or Path(templates_dir()))
+    def shared(folder: Path) -> Renderer:
+        return Renderer(folder)
 
     def html(
-        self,
-        bank: Bank,
-        read: Read,
-        paper: str = "a4",
-        respondents: Respondents | None = None,
-        brand: Brand | None = None,
+        self, bank: Bank, read: FullRead, paper: str = "a4", brand: Brand | None = None
     ) -> str:
         day = report_date(read)
-        view = build(bank, read, PAPERS[paper], day.isoformat(), respondents, brand)
+        view = build(bank, read, PAPERS[paper], day.isoformat(), brand)
         return self.jinja.get_template("read.html.j2").render(
             view=view, created=f"{day.isoformat()}T00:00:00Z"
         )
@@ -130,13 +120,14 @@ def _fonts_dated(day: datetime.date) -> Iterator[None]:
                 del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def report_date(read: Read) -> datetime.date:
+def report_date(read: FullRead) -> datetime.date:
     """The report's date: the read's own, else SOURCE_DATE_EPOCH, else today.
 
     It is also the PDF's creation date, so the same input renders to the same bytes.
     """
-    if read.given.date:
-        return datetime.date.fromisoformat(read.given.date)
+    given = read.read.given
+    if given.date:
+        return datetime.date.fromisoformat(given.date)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
@@ -145,20 +136,14 @@ def report_date(read: Read) -> datetime.date:
 
 def render(
     bank: Bank,
-    read: Read,
-    pdf_path: Path | None,
-    html_path: Path | None = None,
+    read: FullRead,
+    templates: str,
     paper: str = "a4",
-    respondents: Respondents | None = None,
     brand: Brand | None = None,
-) -> None:
-    """Write the read's PDF (and HTML); `respondents` adds the page on where a client's
-    respondents disagree; `brand` puts a consultant's firm, logo and colours on it."""
-    renderer = Renderer.shared()
-    html = renderer.html(bank, read, paper, respondents, brand)
-    pdf = renderer.pdf(html, report_date(read), brand) if pdf_path else None
-    # each file appears whole or not at all, and only once the render has succeeded
-    if html_path:
-        write_whole(html_path, html)
-    if pdf_path and pdf is not None:
-        write_whole(pdf_path, pdf)
+    pdf: bool = True,
+) -> Rendered:
+    """The read's report as HTML and (with `pdf`) PDF: a client's respondents get a page on
+    where they disagree, and a brand puts a consultant's firm, logo and colours on it."""
+    renderer = Renderer.shared(Path(templates))
+    html = renderer.html(bank, read, paper, brand)
+    return Rendered(html, renderer.pdf(html, report_date(read), brand) if pdf else None)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from string import ascii_uppercase
-from typing import TYPE_CHECKING
 
+from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
+from quicktest.domain.brand import Brand
 from quicktest.domain.compare import Respondents
 from quicktest.domain.metrics import ALL, INPUTS
-from quicktest.domain.read import PatternRead, Read
-from quicktest.domain.scoring import metric_warnings
+from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.domain.units import format_value, show_value
-from quicktest.domain.whatif import WhatIf, describe, what_if
+from quicktest.domain.whatif import WhatIf, describe
 from quicktest.faces.report.chart import Chart, pair_chart
-
-if TYPE_CHECKING:
-    from quicktest.sources.brandfile import Brand
 
 BASIS_WORDS = {
     "answers": "the answers alone",
@@ -163,7 +160,7 @@ class ReportView:
     brand: BrandView | None
 
 
-def _evidence_row(bank: Bank, read: Read, item) -> EvidenceRow:
+def _evidence_row(bank: Bank, read: Read, item: Evidence) -> EvidenceRow:
     if item.source == "answer":
         question = bank.question_by_id[item.ref]
         option = question.option(read.given.answers[item.ref])
@@ -265,14 +262,11 @@ def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
 
 
 def build(
-    bank: Bank,
-    read: Read,
-    paper: str,
-    date: str,
-    respondents: Respondents | None = None,
-    brand: Brand | None = None,
+    bank: Bank, full: FullRead, paper: str, date: str, brand: Brand | None = None
 ) -> ReportView:
-    changes = {w.pattern: w for w in what_if(bank, read)}
+    read = full.read
+    respondents = full.respondents
+    changes = {w.pattern: w for w in full.what_if}
     patterns = [_pattern(bank, read, p, changes) for p in read.patterns]
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None
@@ -312,12 +306,12 @@ def build(
             )
             for u in read.bands
         ],
-        notes=read.notes,
+        notes=full.notes,
         respondents=_respondents(bank, respondents) if respondents else None,
         levels=", ".join(f"{lv.name} from {lv.threshold:.2f}" for lv in bank.levels),
         dominant_level=bank.dominant,
         margin_pattern=next((p.name for p in bank.patterns if p.caps == "gross_margin"), None),
-        warnings=[*metrics.warnings, *(metric_warnings(bank, metrics) if metrics else [])],
+        warnings=list(full.warnings),
         stale=[
             AppendixRow(0, _stale_prompt(bank, s.question_id), s.option_id)
             for s in read.given.stale

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from quicktest.domain.bank import Bank
+from quicktest.app.revenue import RevenueReport
 from quicktest.domain.metrics import INPUTS, format_value
-from quicktest.domain.retention import RevenueRead
-from quicktest.domain.scoring import choose_bands, metric_warnings
 from quicktest.faces.text.style import Out
 
 
@@ -21,7 +19,8 @@ def _accounts(count: int) -> str:
     return f"{count} account{'' if count == 1 else 's'}"
 
 
-def render(bank: Bank, read: RevenueRead, out: Out) -> None:
+def render(report: RevenueReport, out: Out) -> None:
+    read = report.revenue
     total = read.total
     window = f", {read.window[0]} to {read.window[1]}" if read.window else ""
     out.line((f"Revenue file: {read.file} ({read.shape}{window})", "bold"))
@@ -52,9 +51,7 @@ def render(bank: Bank, read: RevenueRead, out: Out) -> None:
     if total.nrr is None:
         out.paragraph("No account had revenue at the start: NRR and GRR cannot be computed.")
         return
-    metrics = read.metrics()
-    bands = {u.benchmark.metric: u for u in choose_bands(bank, metrics)}
-    grr = bands.get("grr")
+    grr = report.band("grr")
     grr_words = ""
     if grr is not None:
         grr_words = (
@@ -63,7 +60,7 @@ def render(bank: Bank, read: RevenueRead, out: Out) -> None:
         )
     out.table(
         [
-            ("NRR", (_pct(total.nrr), "bold"), bank.nrr_reading(total.nrr)),
+            ("NRR", (_pct(total.nrr), "bold"), report.nrr_words or ""),
             ("GRR", (_pct(total.grr), "bold"), grr_words),
             (
                 "Logo retention",
@@ -73,13 +70,13 @@ def render(bank: Bank, read: RevenueRead, out: Out) -> None:
         ],
         right=(1,),
     )
-    nrr = bands.get("nrr")
+    nrr = report.band("nrr")
     if nrr is not None:
         out.paragraph(
             f"NRR benchmark compared against: {_pct(nrr.band.value)} ({nrr.band.label})",
             style="dim",
         )
-    for warning in metric_warnings(bank, metrics):
+    for warning in report.figure_warnings:
         out.blank()
         out.paragraph(f"Warning: {warning}", style="bold yellow")
     if read.history:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import PatternRead, Read
@@ -30,15 +31,18 @@ def _evidence(out: Out, pattern: PatternRead) -> None:
     out.table(rows, right=(0,), indent=2, gap=1)
 
 
-def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -> None:
+def render(bank: Bank, full: FullRead, out: Out) -> None:
+    read = full.read
     who = " · ".join(x for x in (read.given.client, read.given.respondent, read.given.date) if x)
     if who:
         out.line((who, "bold"))
     out.line((basis_line(read, len(bank.questions)), "dim"))
     if read.coverage and read.coverage.confidence:
         out.paragraph(f"{read.coverage.words()}.", style="dim")
-    for warning in read.metrics.warnings:  # doubts about the figures come before the verdict
-        out.paragraph(f"Check the revenue file: {warning}", style="bold yellow")
+    for doubt in full.file_warnings:  # doubts about the figures come before the verdict
+        out.paragraph(f"Check the revenue file: {doubt.message}", style="bold yellow")
+    for warning in full.figure_warnings:
+        out.paragraph(f"Warning: {warning}", style="bold yellow")
     out.blank()
     if read.dominant:
         top = read.dominant
@@ -80,7 +84,7 @@ def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -
         for conflict in read.conflicts:
             prompt = bank.question_by_id[conflict.question].prompt
             out.paragraph(f"{prompt} {conflict.words()}", indent=2, bullet="• ")
-    for change in changes:
+    for change in full.what_if:
         _what_if(bank, change, out)
     if read.dominant:
         out.blank()
@@ -90,7 +94,7 @@ def render(bank: Bank, read: Read, out: Out, changes: tuple[WhatIf, ...] = ()) -
     if read.unanswered:
         out.blank()
         out.paragraph("Unanswered: " + ", ".join(read.unanswered), style="dim")
-    for note in read.notes:
+    for note in full.notes:
         out.paragraph(f"Note: {note}", style="yellow")
 
 

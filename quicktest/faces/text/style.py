@@ -45,7 +45,8 @@ class Out:
     def __init__(self, stream: TextIO | None = None, width: int | None = None) -> None:
         self.stream = stream or sys.stdout
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.colour = tty and not os.environ.get("NO_COLOR")
+        # NO_COLOR (no-color.org) and a dumb terminal get plain text
+        self.colour = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
         if width is None:
             try:
                 width = int(os.environ.get("COLUMNS") or os.get_terminal_size().columns)

@@ -1,32 +1,28 @@
-"""The Textual app: owns the session being answered, saves it in the background, and is the
-one place that moves between screens. Screens post messages (`messages.py`) and show what
-they are given; none imports another.
+"""The Textual app: owns the session being answered and its one read, saves it in the
+background, and is the one place that opens screens. Screens are given immutable snapshots
+(the session, the app's read) and post typed messages (`messages.py`); none imports another.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from quicktest.domain.bank import Bank
+from quicktest.app import sessions
+from quicktest.app.clients import respondents_of_session
+from quicktest.app.reading import FullRead, full_read
+from quicktest.app.report import Renderer, write_report
+from quicktest.app.revenue import RevenueReport
+from quicktest.app.saving import Saver
+from quicktest.app.workspace import Workspace
+from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError, SetupError
-from quicktest.domain.metrics import Metrics
-from quicktest.domain.read import Read
-from quicktest.domain.response import Response
-from quicktest.domain.scoring import score
-from quicktest.domain.session import DONE, IN_PROGRESS, Session
+from quicktest.domain.session import DONE, Session
 from quicktest.faces.tui import messages
-from quicktest.faces.tui.saving import LOCK_WAIT, Saver
-from quicktest.sources.store import Store
-
-if TYPE_CHECKING:
-    from quicktest.domain.compare import Respondents
 
 SAVE_WORDS = {"saving": "saving…", "saved": "all saved", "not saved": "NOT SAVED"}
 
@@ -38,45 +34,44 @@ class QuickTestApp(App[None]):
 
     def __init__(
         self,
-        bank: Bank,
-        store: Store,
+        workspace: Workspace,
         client: str | None = None,
         respondent: str | None = None,
         resume: str | None = None,
-        render_pdf: Callable[..., None] | None = None,
-        revenue: Metrics | None = None,
-        firm: str | None = None,
+        render: Renderer | None = None,
+        revenue: RevenueReport | None = None,
+        brand: Brand | None = None,
         invited: bool = False,
         hold: bool = False,
     ) -> None:
-        """`render_pdf(bank, read, path, respondents=...)` writes the PDF export; the command
-        line hands it in (a face never imports another), and without it `e` says so.
-        `revenue` holds the metrics computed from a revenue file, with its warnings: each
-        session opened takes them as its metrics."""
+        """`render` is the report face for the PDF export (the command line hands it in: a
+        face never imports another); without it `e` says so. `revenue` is a revenue file
+        read against the bank: every read takes its figures, by the same rule as `score`."""
         super().__init__()
+        self.workspace = workspace  # its store is read on this thread, written by the saver
+        self.bank = workspace.bank
         self.revenue = revenue
+        self.renderer, self.brand = render, brand
         # an invited respondent (a private link): their one session, no list of others, no
         # start over, no export; with `hold`, their read waits for the consultant's debrief
         self.invited, self.hold = invited, hold
-        if firm:  # a consultant's brand: their firm in the header
-            self.title = firm
-        self.render_pdf = render_pdf
-        self.bank = bank
-        self.store = store  # read on this thread; written only through the saver
+        if brand:  # a consultant's brand: their firm in the header
+            self.title = brand.firm
         self.client_name = client
         self.respondent_name = respondent
         self.resume_id = resume
         self.session: Session | None = None
+        self.current: FullRead | None = None  # the one read of the session, made on change
         self.save_state = "saved"
         self.quit_warned = False
-        self.saver = Saver(store.path, self._report_save)
+        self.saver = Saver(Path(workspace.db_path), self._report_save)
 
     # --- start and end ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.sub_title = self.bank.title
         if self.resume_id:
-            self.open_session(self.store.get(self.resume_id))
+            self.open_session(sessions.opened(self.workspace, self.resume_id))
         elif self.client_name or self.respondent_name:  # who is known: straight to question 1
             self.post_message(
                 messages.StartRequested(self.client_name or "", self.respondent_name or "")
@@ -106,57 +101,51 @@ class QuickTestApp(App[None]):
         """Cover the app with a note while the terminal is too small; lift it once it fits."""
         from quicktest.faces.tui.screens.too_small import TooSmallScreen, fits
 
-        covering = isinstance(self.screen, TooSmallScreen)
+        screen = self.screen
         if fits(event.size):
-            if covering:
+            if isinstance(screen, TooSmallScreen):
                 self.pop_screen()
-        elif covering:
-            self.screen.show(event.size)
+        elif isinstance(screen, TooSmallScreen):
+            screen.show(event.size)
         else:
             self.push_screen(TooSmallScreen(event.size))
 
-    # --- the session ------------------------------------------------------------------------
+    # --- the session and its read -----------------------------------------------------------
 
-    def read(self) -> Read:
-        response = self._current().response(self.bank)
-        if self.revenue is not None:  # the file's warnings, on the values still the file's
-            given = response.metrics.given
-            computed = frozenset(
-                n for n in self.revenue.computed if given.get(n) == self.revenue.given[n]
+    def read(self) -> FullRead:
+        """The session's one read: every screen that shows a read shows this one."""
+        if self.current is None:
+            session = self._current()
+            self.current = full_read(
+                self.bank, session.response(self.bank), self.revenue, with_what_if=False
             )
-            metrics = Metrics(given, computed, response.metrics.notes, self.revenue.warnings)
-            response = response._replace(metrics=metrics)
-        return score(self.bank, response)
+        return self.current
+
+    def _replace(self, session: Session) -> None:
+        """Hold a changed session; its read is made again when next asked for."""
+        self.session, self.current = session, None
 
     def open_session(self, session: Session) -> None:
         """Show a session where it stopped: its next question, or its result when done."""
-        for name, value in (self.revenue.given if self.revenue else {}).items():
-            if session.metrics.get(name) != value:
-                session = session.with_metric(name, value)
-                self.saver.submit("set_metric", session.id, name, value)
-        self.session = session
+        self._replace(session)
         self.go("result" if session.state == DONE else "question", session.position)
 
     @on(messages.StartRequested)
     def start(self, message: messages.StartRequested) -> None:
-        session = self.store.new_session(
-            Response(client=message.client or None, respondent=message.respondent or None),
-            self.bank,
-            IN_PROGRESS,
-        )
+        session = sessions.started(self.workspace, message.client, message.respondent)
         self.saver.submit("insert", session)
         self.open_session(session)
 
     @on(messages.ResumeRequested)
     def resume(self, message: messages.ResumeRequested) -> None:
-        self.open_session(self.store.get(message.session_id))
+        self.open_session(sessions.opened(self.workspace, message.session_id))
 
     @on(messages.AnswerChosen)
     def answer(self, message: messages.AnswerChosen) -> None:
         session = self._current().with_answer(message.question_id, message.option_id)
         if message.position is not None:
             session = session._replace(position=message.position)
-        self.session = session
+        self._replace(session)
         self.saver.submit(
             "set_answer", session.id, message.question_id, message.option_id, message.position
         )
@@ -164,50 +153,52 @@ class QuickTestApp(App[None]):
 
     @on(messages.PositionChanged)
     def position(self, message: messages.PositionChanged) -> None:
-        session = self.session = self._current()._replace(position=message.position)
+        session = self._current()._replace(position=message.position)
+        self.session = session  # the read does not depend on where the respondent stands
         self.saver.submit("set_position", session.id, message.position)
 
     @on(messages.MetricChanged)
     def metric(self, message: messages.MetricChanged) -> None:
-        session = self.session = self._current().with_metric(message.name, message.value)
+        session = self._current().with_metric(message.name, message.value)
+        self._replace(session)
         self.saver.submit("set_metric", session.id, message.name, message.value)
         self._changed()
 
     @on(messages.MarkedDone)
     def done(self) -> None:
-        session = self.session = self._current()._replace(state=DONE)
+        session = self._current()._replace(state=DONE)
+        self.session = session
         self.saver.submit("set_state", session.id, DONE)
         self.notify(f"Session {session.id} marked done.")
 
     @on(messages.ExportRequested)
     def export(self) -> None:
-        if self.render_pdf is None or self.invited:
+        if self.renderer is None or self.invited:
             self.notify("PDF export is not available here.", severity="warning")
             return
         self.notify("Rendering the PDF…")
-        self._render(self.read(), self._current())
-
-    def _respondents(self, session: Session) -> Respondents | None:
-        """The client's respondents, read once every queued write has landed (so this session
-        is among them), on a connection of the calling thread's own."""
-        from quicktest.services import Workspace
-
-        self.saver.flush()
-        with Store(self.store.path, lock_wait=LOCK_WAIT, today=self.store.today) as store:
-            return Workspace(bank=self.bank, store=store).respondents_of_session(session)
+        self._export(self._current())
 
     @work(thread=True, exclusive=True)
-    def _render(self, read: Read, session: Session) -> None:
-        assert self.render_pdf is not None
+    def _export(self, session: Session) -> None:
+        """The PDF of the session's read with the way out and the client's respondents, read
+        once every queued write has landed (so this session is among them), on a store
+        connection of this thread's own."""
+        assert self.renderer is not None
+        self.saver.flush()
+        here = self.workspace.on_this_thread()
         try:
-            others = self._respondents(session)
+            others = respondents_of_session(here, session)
         except InputError:
             others = None  # the store cannot be read now: the PDF goes without that page
+        finally:
+            here.close()
+        read = full_read(self.bank, session.response(self.bank), self.revenue, others)
         name = (session.client or "quicktest").lower()
         slug = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:60] or "quicktest"
         path = Path.cwd() / f"{slug}-{session.date}-{session.id}.pdf"
         try:
-            self.render_pdf(self.bank, read, path, respondents=others)
+            write_report(self.bank, read, self.renderer, str(path), brand=self.brand)
         except (InputError, SetupError) as exc:
             self.call_from_thread(
                 self.notify, f"Could not write the PDF: {exc}", severity="error", markup=False
@@ -260,7 +251,7 @@ class QuickTestApp(App[None]):
     def navigate(self, message: messages.Navigate) -> None:
         self.go(message.to, message.index)
 
-    def go(self, to: str, index: int = 0) -> None:
+    def go(self, to: messages.Place, index: int = 0) -> None:
         """The one place that opens screens. Each screen's module loads when it is first
         opened: the first question appears without the others' widgets being imported."""
         from quicktest.faces.tui.screens.too_small import TooSmallScreen
@@ -270,55 +261,64 @@ class QuickTestApp(App[None]):
             self.go(to, index)
             self.push_screen(TooSmallScreen(self.size))
             return
-        screen: Screen
         if self.invited and to == "start":
             to = "review"  # an invited respondent's one session: nothing else to start
-        if self.invited and self.hold and to == "result":
-            from quicktest.faces.tui.screens import held
-
-            screen = held.HeldScreen()
-        elif to == "start":
-            from quicktest.faces.tui.screens import start
-
-            self.session = None
-            unfinished = self.store.list(state=IN_PROGRESS)
-            screen = start.StartScreen(
-                self.bank, unfinished, self.client_name, self.respondent_name
-            )
-        elif to == "metrics":
-            from quicktest.faces.tui.screens import metrics
-
-            self.push_screen(metrics.MetricsScreen(self._current()))
+        if to in ("metrics", "what_if", "pick"):  # over the current screen, closing itself
+            self.push_screen(self._overlay(to, index))
             return
-        elif to == "what_if":  # over the result; it saves nothing and closes itself
-            from quicktest.faces.tui.screens import whatif
-
-            self.push_screen(whatif.WhatIfScreen(self.bank, self.read()))
-            return
-        else:
-            session = self._current()
-            if to == "question":
-                from quicktest.faces.tui.screens import question
-
-                position = max(0, min(index, len(self.bank.questions) - 1))
-                screen = question.QuestionScreen(self.bank, session, position)
-            elif to == "review":
-                from quicktest.faces.tui.screens import review
-
-                screen = review.ReviewScreen(
-                    self.bank,
-                    session,
-                    self.read(),
-                    offer_metrics=index == 1,
-                    held=self.invited and self.hold,
-                )
-            else:
-                from quicktest.faces.tui.screens import result
-
-                screen = result.ResultScreen(self.bank, session, self.read(), self.invited)
+        screen = self._screen(to, index)
         if len(self.screen_stack) > 1:
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _screen(self, to: messages.Place, index: int) -> Screen[None]:
+        if to == "start":
+            from quicktest.faces.tui.screens import start
+
+            self.session, self.current = None, None
+            return start.StartScreen(
+                self.bank,
+                sessions.unfinished(self.workspace),
+                self.client_name,
+                self.respondent_name,
+            )
+        session = self._current()
+        if to == "question":
+            from quicktest.faces.tui.screens import question
+
+            position = max(0, min(index, len(self.bank.questions) - 1))
+            return question.QuestionScreen(self.bank, session, position)
+        if to == "review":
+            from quicktest.faces.tui.screens import review
+
+            return review.ReviewScreen(
+                self.bank,
+                session,
+                self.read(),
+                offer_metrics=index == 1,
+                held=self.invited and self.hold,
+            )
+        if self.invited and self.hold:  # the result, held for the debrief
+            from quicktest.faces.tui.screens import held
+
+            return held.HeldScreen()
+        from quicktest.faces.tui.screens import result
+
+        return result.ResultScreen(self.bank, session, self.read(), self.invited)
+
+    def _overlay(self, to: messages.Place, index: int) -> Screen[None]:
+        if to == "metrics":
+            from quicktest.faces.tui.screens import metrics
+
+            return metrics.MetricsScreen(self._current())
+        if to == "what_if":  # it saves nothing
+            from quicktest.faces.tui.screens import whatif
+
+            return whatif.WhatIfScreen(self.bank, self.read().read)
+        from quicktest.faces.tui.screens import picker
+
+        question = self.bank.questions[index]
+        return picker.OptionPicker(question, self._current().answers.get(question.id))

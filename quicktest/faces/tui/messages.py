@@ -11,9 +11,11 @@ answer, which would then never be saved.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.message import Message
 
-from quicktest.domain.read import Read
+from quicktest.app.reading import FullRead
 from quicktest.domain.session import Session
 from quicktest.domain.units import Value
 
@@ -58,10 +60,16 @@ class MarkedDone(Message):
     pass
 
 
-class Navigate(Message):
-    """Go to a place: "start", "question" (at `index`), "review", "metrics" or "result"."""
+# Where the app can go: a screen of the test, or one shown over it (the metrics form, the
+# what-if, the answer picker of the review), which closes itself.
+Place = Literal["start", "question", "review", "result", "metrics", "what_if", "pick"]
 
-    def __init__(self, to: str, index: int = 0) -> None:
+
+class Navigate(Message):
+    """Go to a place; `index` is the question (for "question" and "pick"), or 1 to offer the
+    metrics form on the way to the review."""
+
+    def __init__(self, to: Place, index: int = 0) -> None:
         super().__init__()
         self.to, self.index = to, index
 
@@ -70,7 +78,7 @@ class SessionChanged(Message):
     """Sent by the app to its screens after it changed the session: the new session and the
     app's one read of it."""
 
-    def __init__(self, session: Session, read: Read) -> None:
+    def __init__(self, session: Session, read: FullRead) -> None:
         super().__init__()
         self.session, self.read = session, read
 

@@ -23,7 +23,6 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
@@ -32,8 +31,9 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from quicktest.sources import invites
-from quicktest.sources.store import Store
+from quicktest.app.invites import open_invite
+from quicktest.app.workspace import Workspace
+from quicktest.domain.invite import Invite
 
 LOG = logging.getLogger("quicktest.serve")
 FREE_TRIES = 5  # bad tokens from one address before answers slow down
@@ -56,14 +56,14 @@ class QuicktestServer(Server):
     def __init__(
         self,
         command: list[str],
-        store_path: Path,
+        workspace: Workspace,
         host: str,
         port: int,
         now: Callable[[], datetime.datetime] = lambda: datetime.datetime.now(datetime.UTC),
     ) -> None:
         super().__init__(shlex.join(command), host=host, port=port, title="quicktest")
         self.base = command
-        self.store_path = store_path
+        self.questions, self.db = workspace.questions, workspace.db_path
         self.full_app = is_loopback(host)
         self.now = now
         self.bad: dict[str, list[float]] = defaultdict(list)
@@ -103,12 +103,12 @@ class QuicktestServer(Server):
             404,
         )
 
-    def _open(self, token: str) -> invites.Invite | None:
-        with Store(self.store_path, lock_wait=2) as store:
-            invite = invites.by_token(store, token)
-        if invite is None or invite.state(self.now()) != "open":
-            return None
-        return invite
+    def _open(self, token: str) -> Invite | None:
+        workspace = Workspace(self.questions, self.db)
+        try:
+            return open_invite(workspace, token, self.now())
+        finally:
+            workspace.close()
 
     async def _refuse(self, request: web.Request, token: str) -> web.Response:
         address = request.remote or "unknown"

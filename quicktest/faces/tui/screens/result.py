@@ -11,9 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
 from quicktest.domain.metrics import ALL
-from quicktest.domain.read import PatternRead, Read
+from quicktest.domain.read import PatternRead
 from quicktest.domain.session import Session
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.tui.messages import ExportRequested, MarkedDone, Navigate
@@ -29,11 +30,12 @@ class ResultScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, bank: Bank, session: Session, read: Read, invited: bool = False) -> None:
+    def __init__(self, bank: Bank, session: Session, read: FullRead, invited: bool = False) -> None:
         super().__init__()
         self.bank = bank
         self.session = session
-        self.read = read
+        self.full = read  # the app's one read of the session
+        self.read = read.read
         self.invited = invited  # a respondent by private link: no export, no start over
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -72,9 +74,11 @@ class ResultScreen(Screen[None]):
             headline.append(f"\n{capped}", style="yellow")
         for conflict in self.read.conflicts:
             headline.append(f"\n{conflict.words()}", style="yellow")
-        for warning in self.read.metrics.warnings:
-            headline.append(f"\nCheck the revenue file: {warning}", style="bold yellow")
-        for note in self.read.notes:
+        for doubt in self.full.file_warnings:
+            headline.append(f"\nCheck the revenue file: {doubt.message}", style="bold yellow")
+        for warning in self.full.figure_warnings:
+            headline.append(f"\nWarning: {warning}", style="bold yellow")
+        for note in self.full.notes:
             headline.append(f"\nNote: {note}", style="yellow")
         self.query_one("#dominant", Static).update(headline)
         patterns = self.query_one("#patterns", OptionList)

@@ -7,50 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quicktest.domain.bank import Bank, Question
-from quicktest.domain.read import Read
+from quicktest.app.reading import FullRead
+from quicktest.domain.bank import Bank
 from quicktest.domain.session import Session
-from quicktest.faces.tui.messages import AnswerChosen, Navigate, SessionChanged
-
-
-class OptionPicker(ModalScreen[str | None]):
-    """Pick a new answer for one question; dismisses with the option id, or None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, question: Question, chosen: str | None) -> None:
-        super().__init__()
-        self.question = question
-        self.chosen = chosen
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static(Text(self.question.prompt), id="picker-prompt")
-            yield OptionList(
-                *(
-                    Option(f"{n}. {o.label}", id=o.id)
-                    for n, o in enumerate(self.question.options, 1)
-                ),
-                id="picker-options",
-                markup=False,
-            )
-        yield Footer()
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [o.id for o in self.question.options]
-        options.highlighted = ids.index(self.chosen) if self.chosen in ids else 0
-
-    @on(OptionList.OptionSelected)
-    def picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+from quicktest.faces.tui.messages import Navigate, SessionChanged
 
 
 class ReviewScreen(Screen[None]):
@@ -64,7 +28,7 @@ class ReviewScreen(Screen[None]):
         self,
         bank: Bank,
         session: Session,
-        read: Read,
+        read: FullRead,
         offer_metrics: bool = False,
         held: bool = False,
     ) -> None:
@@ -122,7 +86,7 @@ class ReviewScreen(Screen[None]):
         if self.held:
             self.query_one("#live-read", Static).update(Text.assemble(given))
             return
-        top = self.read.dominant
+        top = self.read.read.dominant
         self.query_one("#live-read", Static).update(
             Text.assemble(
                 ("Read so far: ", "bold"),
@@ -133,15 +97,7 @@ class ReviewScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#answers")
     def action_change(self) -> None:
-        listing = self.query_one("#answers", OptionList)
-        index = listing.highlighted or 0
-        question = self.bank.questions[index]
-
-        def changed(option_id: str | None) -> None:
-            if option_id:
-                self.app.post_message(AnswerChosen(question.id, option_id, None))
-
-        self.app.push_screen(OptionPicker(question, self.session.answers.get(question.id)), changed)
+        self.post_message(Navigate("pick", self.query_one("#answers", OptionList).highlighted or 0))
 
     def action_metrics(self) -> None:
         self.post_message(Navigate("metrics"))

@@ -72,7 +72,7 @@ class WhatIfScreen(Screen[None]):
     def response(self) -> Response:
         given = self.saved.given
         metrics = self.saved.metrics
-        trial = Metrics(self.values, metrics.computed, metrics.notes, metrics.warnings)
+        trial = Metrics(self.values, metrics.computed, metrics.notes)
         return given._replace(answers=self.answers, metrics=trial)
 
     def refresh_rows(self) -> None:

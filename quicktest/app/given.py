@@ -1,0 +1,87 @@
+"""What a read is made of, as a face names it: an answers file, a stored session or a
+client's latest session, with a metrics file and a revenue file merged in."""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from quicktest.app.revenue import RevenueReport, RevenueSpec, read_file
+from quicktest.app.workspace import Workspace
+from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.response import Response
+from quicktest.domain.session import Session
+
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class Inputs(NamedTuple):
+    ref: str | None = None  # an answers file or a session id
+    client: str | None = None  # instead of ref: the client's latest session
+    metrics_file: str | None = None
+    revenue: RevenueSpec | None = None
+
+
+class Given(NamedTuple):
+    response: Response  # with the metrics file merged; the revenue file is applied in the read
+    session: Session | None  # the stored session it came from, if any
+    revenue: RevenueReport | None
+
+
+def response_of(workspace: Workspace, ref: str) -> tuple[Response, Session | None]:
+    """The response of an answers file or of a stored session, and the session (None for a
+    file). A name that is not a file and does not look like one is a session id."""
+    suffix = os.path.splitext(ref)[1].lower()
+    if os.path.isfile(ref) or suffix in ANSWER_SUFFIXES or os.sep in ref:
+        from quicktest.sources.answersfile import load_answers
+
+        return load_answers(ref, workspace.bank), None
+    unknown = f"{ref!r} is neither an answers file nor a session id"
+    if not workspace.has_store:
+        raise InputError(unknown, field="ANSWERS", hint="no session store yet")
+    try:
+        session = workspace.store.get(ref)
+    except InputError as exc:
+        raise InputError(unknown, field="ANSWERS", hint=exc.hint) from None
+    return session.response(workspace.bank), session
+
+
+def client_sessions(workspace: Workspace, client: str) -> list[Session]:
+    """The client's latest session per respondent; an unknown client gets a near match."""
+    if not workspace.has_store:
+        raise InputError(
+            f"no sessions for client {client!r}", field="--client", hint="no session store yet"
+        )
+    store = workspace.store
+    sessions = store.respondents(client)
+    if not sessions:
+        known = sorted({s.client for s in store.list() if s.client})
+        raise InputError(
+            f"no sessions for client {client!r}",
+            str(store.path),
+            field="--client",
+            hint=did_you_mean(client, known) or "see quicktest sessions list",
+        )
+    return sessions
+
+
+def given(workspace: Workspace, inputs: Inputs) -> Given:
+    """The response the inputs name, with their metrics file merged in (its figures win, and
+    each one it replaces is noted), and their revenue file read."""
+    if inputs.client and inputs.ref:
+        raise InputError("give ANSWERS or --client, not both", field="--client")
+    session: Session | None
+    if inputs.client:
+        session = client_sessions(workspace, inputs.client)[0]
+        response = session.response(workspace.bank)
+    elif inputs.ref:
+        response, session = response_of(workspace, inputs.ref)
+    else:
+        raise InputError("give an answers file, a session id or --client NAME", field="ANSWERS")
+    if inputs.metrics_file:
+        from quicktest.sources.answersfile import load_metrics_file
+
+        merged = response.metrics.merged(load_metrics_file(inputs.metrics_file), "the metrics file")
+        response = response._replace(metrics=merged)
+    revenue = read_file(workspace.bank, inputs.revenue) if inputs.revenue else None
+    return Given(response, session, revenue)

@@ -1,0 +1,84 @@
+"""The full read: the engine's read of a response with everything a face shows beside it,
+computed once here so that text, JSON, the app, the PDF and the web form show the same.
+
+That is the read itself (scores, levels, evidence, conflicts, coverage), the notes on its
+input (figures a revenue file replaced, stale answers), every warning (the revenue file's
+doubts and the bank's warnings on the figures), what would change it, and, for a client
+with several respondents, how they compare.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from quicktest.app.given import Inputs, given
+from quicktest.app.revenue import RevenueReport, with_revenue
+from quicktest.app.workspace import Workspace
+from quicktest.domain.bank import Bank
+from quicktest.domain.read import Read
+from quicktest.domain.response import Response
+from quicktest.domain.retention import DataWarning
+from quicktest.domain.scoring import metric_warnings, score
+from quicktest.domain.session import Session
+from quicktest.domain.whatif import WhatIf, what_if
+
+if TYPE_CHECKING:  # comparisons load only for a client's report
+    from quicktest.domain.compare import Respondents
+
+
+class FullRead(NamedTuple):
+    read: Read
+    file_warnings: tuple[DataWarning, ...]  # why a revenue file's figures may be doubtful
+    figure_warnings: tuple[str, ...]  # the bank's warnings on the figures (a thin base)
+    what_if: tuple[WhatIf, ...]  # what would change it (empty when not asked for)
+    respondents: Respondents | None = None  # the client's respondents, this read's first
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning in words: the revenue file's first, then the bank's on the figures."""
+        return (*(w.message for w in self.file_warnings), *self.figure_warnings)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.read.notes
+
+    def as_json(self, with_what_if: bool = True) -> dict[str, Any]:
+        out = self.read.as_json()
+        out["warnings"] = list(self.warnings)
+        if with_what_if:
+            out["what_if"] = [w.as_json() for w in self.what_if]
+        return out
+
+
+def full_read(
+    bank: Bank,
+    response: Response,
+    revenue: RevenueReport | None = None,
+    respondents: Respondents | None = None,
+    with_what_if: bool = True,
+) -> FullRead:
+    """The read of a response, a revenue file's figures applied by the one rule for them."""
+    response = with_revenue(response, revenue)
+    read = score(bank, response)
+    return FullRead(
+        read,
+        revenue.file_warnings if revenue else (),
+        tuple(metric_warnings(bank, response.metrics)) if response.metrics else (),
+        what_if(bank, read) if with_what_if else (),
+        respondents,
+    )
+
+
+def read_inputs(
+    workspace: Workspace, inputs: Inputs, with_what_if: bool = True, with_respondents: bool = False
+) -> tuple[FullRead, Session | None]:
+    """The full read of what a command names, and the stored session it came from, if any;
+    `with_respondents` adds the session's client's other respondents (for a report)."""
+    found = given(workspace, inputs)
+    others = None
+    if with_respondents:
+        from quicktest.app.clients import respondents_of_session
+
+        others = respondents_of_session(workspace, found.session)
+    read = full_read(workspace.bank, found.response, found.revenue, others, with_what_if)
+    return read, found.session

@@ -1,0 +1,67 @@
+"""`quicktest run` (and `quicktest` alone): the quick test in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+
+from quicktest.app import sessions
+from quicktest.app.reading import FullRead
+from quicktest.app.report import Rendered
+from quicktest.app.revenue import read_file
+from quicktest.app.workspace import Workspace
+from quicktest.domain.bank import Bank
+from quicktest.domain.brand import Brand
+from quicktest.faces.cli.exits import EXIT_OK
+from quicktest.faces.cli.options import add_brand, add_revenue_reading, revenue_spec
+
+
+def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client", metavar="NAME", help="the client's name")
+    parser.add_argument("--respondent", metavar="NAME", help="who is answering")
+    parser.add_argument("--resume", metavar="ID", help="resume a saved session")
+    add_brand(parser)
+    parser.add_argument(
+        "--revenue",
+        metavar="FILE",
+        help="account-level revenue: its NRR, GRR and logo retention enter every read, its "
+        "warnings shown with it",
+    )
+    add_revenue_reading(parser)
+    parser.add_argument("--invite-session", metavar="ID", help=argparse.SUPPRESS)  # serve's own
+    parser.add_argument("--hold-read", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    chosen = args.invite_session or args.resume
+    resume = sessions.resolved(workspace, chosen) if chosen else None
+    spec = revenue_spec(args, args.revenue)
+    revenue = read_file(workspace.bank, spec) if spec else None  # a bad file stops here
+    brand = workspace.brand(args.brand)
+    from quicktest.faces.tui.app import QuickTestApp
+
+    QuickTestApp(
+        workspace,
+        args.client,
+        args.respondent,
+        resume,
+        render=_render,
+        revenue=revenue,
+        brand=brand,
+        invited=args.invite_session is not None,
+        hold=args.hold_read,
+    ).run()
+    return EXIT_OK
+
+
+def _render(
+    bank: Bank,
+    read: FullRead,
+    templates: str,
+    paper: str = "a4",
+    brand: Brand | None = None,
+    pdf: bool = True,
+) -> Rendered:
+    """The report face, handed to the app: Jinja and WeasyPrint load on the first export."""
+    from quicktest.faces.report.render import render
+
+    return render(bank, read, templates, paper, brand, pdf)
