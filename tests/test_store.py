@@ -14,7 +14,7 @@ from quicktest.sources.store import MIGRATIONS, SCHEMA_VERSION, Store
 from .conftest import EXAMPLES, ROOT
 
 WRITER = """
-import sys, time
+import sys
 from pathlib import Path
 from quicktest.sources.store import Store
 store = Store(Path(sys.argv[1]))
@@ -23,8 +23,6 @@ for n in range(count):
     store.set_metric(session_id, "nrr", 1 + n / 1000) if tag == "slow" else None
     store.set_answer(session_id, f"q{tag}{n}", "x")
     print(n, flush=True)
-    if tag == "slow":
-        time.sleep(0.01)
 """
 
 

@@ -12,9 +12,9 @@ from textual.widgets import Input, OptionList, Static
 from quicktest.faces.report.render import render
 from quicktest.faces.tui.messages import MetricChanged
 from quicktest.faces.tui.screens.metrics import MetricsScreen
+from quicktest.faces.tui.screens.picker import OptionPicker
 from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.result import ResultScreen
-from quicktest.faces.tui.screens.picker import OptionPicker
 from quicktest.faces.tui.screens.review import ReviewScreen
 from quicktest.faces.tui.screens.start import StartScreen
 from quicktest.sources.store import Store

@@ -34,7 +34,7 @@ def created(
 def listed(workspace: Workspace) -> list[Invite]:
     from quicktest.sources import invites
 
-    return invites.listed(workspace.store) if workspace.has_store else []
+    return invites.listed(workspace.store)
 
 
 def revoked(workspace: Workspace, invite_id: str) -> Invite:

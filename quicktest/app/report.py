@@ -43,9 +43,9 @@ def check_outputs(
     workspace: Workspace, output: str | None, html: str | None, *inputs: str | None
 ) -> None:
     """Refuse outputs that cannot be written or that name an input, the bank or the store."""
-    if output:
+    if output is not None:
         workspace.check_output(output, "--output", *inputs)
-    if html:
+    if html is not None:
         workspace.check_output(html, "--html", *inputs, output)
 
 
@@ -63,7 +63,7 @@ def write_report(
     from quicktest.sources.files import write_whole
 
     rendered = render(bank, read, templates_folder(), paper, brand, pdf=output is not None)
-    if html:
+    if html is not None:
         write_whole(html, rendered.html)
-    if output and rendered.pdf is not None:
+    if output is not None and rendered.pdf is not None:
         write_whole(output, rendered.pdf)

@@ -11,8 +11,6 @@ from quicktest.domain.session import IN_PROGRESS, Session
 
 def listed(workspace: Workspace, client: str | None = None) -> list[Session]:
     """The sessions, the latest first (a client's only, named in any case or script)."""
-    if not workspace.has_store:
-        return []
     return workspace.store.list(client=client)
 
 

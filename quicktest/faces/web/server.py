@@ -115,9 +115,14 @@ class QuicktestServer(Server):
         now = time.monotonic()
         tries = [t for t in self.bad[address] if now - t < 3600] + [now]
         self.bad[address] = tries
-        LOG.warning("refused a link from %s (attempt %d): %s…", address, len(tries), token[:6])
-        if len(tries) > FREE_TRIES:
-            await asyncio.sleep(min(MAX_DELAY, 2.0 ** (len(tries) - FREE_TRIES - 1)))
+        wait = (
+            min(MAX_DELAY, 2.0 ** (len(tries) - FREE_TRIES - 1)) if len(tries) > FREE_TRIES else 0
+        )
+        LOG.warning(
+            "refused a link from %s (attempt %d, answered after %g s): %s…",
+            *(address, len(tries), wait, token[:6]),
+        )
+        await asyncio.sleep(wait)
         return _plain(
             "This link does not open",
             "It may have expired or been withdrawn. Ask the person who sent it for a new one.",
