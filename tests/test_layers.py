@@ -98,6 +98,12 @@ def test_the_import_contracts_hold():
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_the_code_is_ruff_clean_and_formatted():
+    for args in (("check", "--no-cache"), ("format", "--check", "--no-cache")):
+        checked = _tool("ruff", *args, "quicktest", "tests", "benchmarks")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_the_domain_and_the_use_cases_type_check_strictly():
     checked = _tool("mypy", "--no-incremental")
     assert checked.returncode == 0, checked.stdout + checked.stderr
