@@ -4,13 +4,15 @@ client's latest session, with a metrics file and a revenue file merged in."""
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from quicktest.app.revenue import RevenueReport, RevenueSpec, read_file
 from quicktest.app.workspace import Workspace
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.response import Response
-from quicktest.domain.session import Session
+
+if TYPE_CHECKING:
+    from quicktest.domain.session import Session
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 

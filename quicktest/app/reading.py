@@ -17,13 +17,13 @@ from quicktest.app.workspace import Workspace
 from quicktest.domain.bank import Bank
 from quicktest.domain.read import Read
 from quicktest.domain.response import Response
-from quicktest.domain.retention import DataWarning
 from quicktest.domain.scoring import metric_warnings, score
-from quicktest.domain.session import Session
 from quicktest.domain.whatif import WhatIf, what_if
 
-if TYPE_CHECKING:  # comparisons load only for a client's report
+if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, a session
     from quicktest.domain.compare import Respondents
+    from quicktest.domain.retention import DataWarning
+    from quicktest.domain.session import Session
 
 
 class FullRead(NamedTuple):

@@ -6,15 +6,17 @@ a revenue file's figures enter a read, with a note wherever they replace a figur
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import Metrics
 from quicktest.domain.read import BandUsed
 from quicktest.domain.response import Response
-from quicktest.domain.retention import DataWarning, RevenueRead
 from quicktest.domain.scoring import choose_bands, metric_warnings
+
+if TYPE_CHECKING:  # the revenue engine's types load only with a revenue file
+    from quicktest.domain.retention import DataWarning, RevenueRead
 
 REVENUE_FILE = "the revenue file"
 

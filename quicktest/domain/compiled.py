@@ -6,7 +6,6 @@ derived from it for speed.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -145,7 +144,6 @@ def _compile_rule(rule: MetricRule) -> Rule:
 
 
 _COMPILED: dict[int, tuple[Bank, Tables]] = {}
-_COMPILING = threading.Lock()
 _KEEP = 8  # banks kept compiled: a process rarely reads with more than one or two
 
 
@@ -154,15 +152,13 @@ def tables_of(bank: Bank) -> Tables:
 
     Keyed by identity (a bank holds mappings, so it has no hash); the bank itself is kept
     beside its tables, so its id cannot be reused by another bank while the entry lives.
+    Two threads reading a new bank at once may each compile it: the results are the same,
+    and no lock is loaded on every command's start-up for that.
     """
     entry = _COMPILED.get(id(bank))
-    if entry is not None and entry[0] is bank:
-        return entry[1]
-    with _COMPILING:
-        entry = _COMPILED.get(id(bank))
-        if entry is None or entry[0] is not bank:
-            while len(_COMPILED) >= _KEEP:
-                del _COMPILED[next(iter(_COMPILED))]
-            entry = (bank, compile_bank(bank))
-            _COMPILED[id(bank)] = entry
+    if entry is None or entry[0] is not bank:
+        while len(_COMPILED) >= _KEEP:
+            _COMPILED.pop(next(iter(_COMPILED)), None)
+        entry = (bank, compile_bank(bank))
+        _COMPILED[id(bank)] = entry
     return entry[1]

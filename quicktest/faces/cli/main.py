@@ -76,12 +76,14 @@ def _parser(named: str | None) -> tuple[argparse.ArgumentParser, ModuleType | No
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     module = None
     for name, text in COMMANDS.items():
+        if name != named:  # listed in the help; its options are built only when it is named
+            commands.add_parser(name, help=text, add_help=False)
+            continue
         sub = commands.add_parser(
             name, help=text, description=text, parents=[common], formatter_class=Formatter
         )
-        if name == named:
-            module = importlib.import_module(f"quicktest.faces.cli.commands.{name}")
-            module.add_arguments(sub, common)
+        module = importlib.import_module(f"quicktest.faces.cli.commands.{name}")
+        module.add_arguments(sub, common)
     return parser, module
 
 
