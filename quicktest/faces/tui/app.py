@@ -6,6 +6,7 @@ background, and is the one place that opens screens. Screens are given immutable
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App
@@ -13,9 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from quicktest.app import sessions
-from quicktest.app.clients import respondents_of_session
 from quicktest.app.reading import FullRead, full_read
-from quicktest.app.report import Renderer, write_report
 from quicktest.app.revenue import RevenueReport
 from quicktest.app.saving import Saver
 from quicktest.app.workspace import Workspace
@@ -23,6 +22,9 @@ from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError, SetupError
 from quicktest.domain.session import DONE, Session
 from quicktest.faces.tui import messages
+
+if TYPE_CHECKING:  # the export's parts load on the first export
+    from quicktest.app.report import Renderer
 
 SAVE_WORDS = {"saving": "saving…", "saved": "all saved", "not saved": "NOT SAVED"}
 
@@ -184,6 +186,9 @@ class QuickTestApp(App[None]):
         """The PDF of the session's read with the way out and the client's respondents, read
         once every queued write has landed (so this session is among them), on a store
         connection of this thread's own."""
+        from quicktest.app.clients import respondents_of_session
+        from quicktest.app.report import write_report
+
         assert self.renderer is not None
         self.saver.flush()
         here = self.workspace.on_this_thread()
