@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import os
 import sqlite3
@@ -161,3 +162,42 @@ async def test_a_write_that_fails_mid_session_loses_nothing_and_says_so(bank, tm
             "expansion_ready_accounts": "when_someone_has_time",
             "renewal_case": "concessions",
         }
+
+
+class _Terminal(io.StringIO):
+    """Text written to what says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("name", "value"), [("TERM", "dumb"), ("NO_COLOR", "1")])
+def test_a_dumb_terminal_or_no_color_gets_plain_text(monkeypatch, name, value):
+    from quicktest.faces.text.style import Out
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    coloured = _Terminal()
+    Out(coloured).line(("Dominant pattern", "bold"))
+    assert "\x1b[" in coloured.getvalue()  # a real terminal gets its styles
+    monkeypatch.setenv(name, value)
+    plain = _Terminal()
+    Out(plain).line(("Dominant pattern", "bold"))
+    assert plain.getvalue() == "Dominant pattern\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_any_terminal_encoding_prints_what_it_can(tmp_path, encoding):
+    """A Latin-1 or ASCII terminal gets the read, with what it cannot show replaced."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text('client: "Ärzte 🚀 GmbH"\nanswers: {renewal_case: activity}\n')
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "QUICKTEST_DB": str(tmp_path / "s.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "quicktest", "score", str(answers)],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    shown = proc.stdout.decode(encoding)
+    assert "GmbH" in shown and "Hollow Usage" in shown
