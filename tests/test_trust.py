@@ -3,15 +3,23 @@ names kept as typed, every bad input one clear exit 2 (the real CLI and a real s
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.units import parse_value
+from quicktest.sources.files import whole_file, write_whole
 from quicktest.sources.store import Store
 
-from .conftest import DATA, EXAMPLES
+from .conftest import DATA, EXAMPLES, ROOT
 
 HEALTHY = EXAMPLES / "healthy.yaml"
 
@@ -91,6 +99,79 @@ def test_a_failed_render_leaves_the_previous_pdf_whole(cli, tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".quicktest-")] == []
 
 
+@contextlib.contextmanager
+def tiny_disk(folder: Path, size: str = "64k") -> Iterator[Path]:
+    """A real file system of `size` at `folder` (a tmpfs, mounted as root), to fill up."""
+    folder.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", folder], check=False
+        ).returncode
+    ):
+        pytest.skip("a small disk to fill needs the right to mount a tmpfs (root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", folder], check=True)
+
+
+def test_a_full_disk_is_one_message_and_leaves_the_old_file_whole(cli, tmp_path):
+    with tiny_disk(tmp_path / "disk") as disk:
+        kept = disk / "read.yaml"
+        kept.write_text("kept\n")
+        with pytest.raises(InputError) as full:
+            write_whole(kept, b"x" * 256 * 1024)
+        assert (full.value.file, full.value.message.split(";")[0]) == (
+            str(kept),
+            "cannot write: the disk is full",
+        )
+        streamed = disk / "reads.jsonl"
+        with pytest.raises(InputError, match="the disk is full"), whole_file(streamed, "w") as out:
+            for n in range(100_000):  # as batch -o streams its reads
+                out.write(f'{{"line": {n}}}\n')
+        assert [p.name for p in disk.iterdir()] == ["read.yaml"]
+        assert kept.read_text() == "kept\n"
+        session = cli("sessions", "import", HEALTHY).out.strip()
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        with contextlib.suppress(OSError):  # until the disk is full
+            while os.write(filler, b"x" * 4096):
+                pass
+        os.close(filler)
+        exported = cli("sessions", "export", session, "-o", disk / "acme.yaml")
+        assert exported.code == 2
+        assert f"{disk / 'acme.yaml'}: cannot write: the disk is full" in exported.err
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "read.yaml"]
+
+
+WRITE_UNDER_A_SIZE_LIMIT = """
+import resource, signal, sys
+from quicktest.domain.errors import InputError
+from quicktest.sources.files import whole_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, a write fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+try:
+    with whole_file(sys.argv[1], "w") as stream:
+        for n in range(10_000):
+            stream.write(f"line {n}\\n")
+except InputError as exc:
+    print(exc)
+"""
+
+
+def test_a_file_size_limit_is_one_message_and_leaves_nothing(tmp_path):
+    target = tmp_path / "reads.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-c", WRITE_UNDER_A_SIZE_LIMIT, target],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert run.stdout.startswith(f"{target}: cannot write: the file is larger than")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- numbers read as meant, or refused ------------------------------------------------------
 
 
@@ -117,8 +198,6 @@ def test_decimal_commas_and_separators_are_read_as_meant(metric, written, value)
     [("arr", "1,234"), ("arr", "1.234"), ("nrr", "0755"), ("arr", "1_000"), ("nrr", "2:45")],
 )
 def test_a_number_whose_meaning_is_unclear_is_refused(metric, written):
-    from quicktest.domain.errors import InputError
-
     with pytest.raises(InputError):
         parse_value(INPUTS[metric], written)
 
