@@ -15,7 +15,7 @@ import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
-from quicktest.domain.units import parse_value
+from quicktest.domain.units import parse_text, parse_value
 from quicktest.sources.files import whole_file, write_whole
 from quicktest.sources.store import Store
 
@@ -200,6 +200,61 @@ def test_decimal_commas_and_separators_are_read_as_meant(metric, written, value)
 def test_a_number_whose_meaning_is_unclear_is_refused(metric, written):
     with pytest.raises(InputError):
         parse_value(INPUTS[metric], written)
+
+
+def _read_three_ways(cli, tmp_path, metric: str, written: str) -> list[object]:
+    """The metric as read from an answers file, a batch cell and the app's field: its value
+    (a list for quarters), or the refusal's message."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"metrics:\n  {metric}: {json.dumps(written)}\n")
+    scored = cli("score", answers, "--format", "json")
+    from_file = json.loads(scored.out)["metrics"][metric] if scored.code == 0 else scored.err
+    cells = tmp_path / "r.csv"
+    cells.write_text(f"client,{metric}\nAcme,{json.dumps(written)}\n")
+    batch = cli("batch", cells)
+    from_cell = json.loads(batch.out)["metrics"][metric] if batch.code == 0 else batch.err
+    try:
+        typed = parse_text(INPUTS[metric], written)
+        from_field: object = list(typed) if isinstance(typed, tuple) else typed
+    except InputError as exc:
+        from_field = str(exc)
+    return [from_file, from_cell, from_field]
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "meant"),
+    [
+        ("gross_margin", "77,5%", 0.775),
+        ("nrr", "77,5%", 0.775),
+        ("gross_margin", "78%, 76%, 73%", [0.78, 0.76, 0.73]),
+        ("nrr_history", "1,05; 1,1; 1,12", [1.05, 1.1, 1.12]),
+        ("nrr", "1.15", 1.15),
+        ("grr", "93", 0.93),
+        ("logo_retention", "0,9", 0.9),
+    ],
+)
+def test_a_metric_reads_the_same_in_a_file_a_batch_cell_and_the_app(
+    cli, tmp_path, metric, written, meant
+):
+    assert _read_three_ways(cli, tmp_path, metric, written) == [pytest.approx(meant)] * 3
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "says"),
+    [
+        ("logo_retention", "1.2", "1.2 is read as a fraction, 120% is out of bounds"),
+        ("grr", "1.5", "fraction, 150% is out of bounds, expected 0% to 100%; write 1.5% for"),
+        ("grr", "5", "5 is ambiguous: it could be 5% or 500%; write 5% or 500%"),
+        ("arr_growth", "5", "5 is ambiguous: it could be 5% or 500%; write 5% or 500%"),
+        ("gross_margin", "78,76,73", "separate quarters with '; ' or ', '"),
+        ("nrr", "111%, 112%", "expected one value, got 2"),
+    ],
+)
+def test_a_value_with_two_readings_is_refused_everywhere_with_both(
+    cli, tmp_path, metric, written, says
+):
+    for refusal in _read_three_ways(cli, tmp_path, metric, written):
+        assert isinstance(refusal, str) and metric in refusal and says in refusal, refusal
 
 
 def test_unclear_thousands_say_both_readings(cli, tmp_path):
