@@ -296,6 +296,54 @@ def test_ten_first_users_of_a_new_store_all_succeed(tmp_path):
         assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
+# --- a session this version cannot read is named; the others are read as usual ------------
+
+
+AND_NRR = "WHERE name = 'nrr' AND session_id = ?"
+AND_GRR = "WHERE name = 'grr' AND session_id = ?"
+DAMAGES = [
+    (f"UPDATE metrics SET value = '{{oops' {AND_NRR}", "metrics.nrr", "not a stored number"),
+    (f"UPDATE metrics SET value = 'NaN' {AND_NRR}", "metrics.nrr", "not a stored number"),
+    (f"UPDATE metrics SET value = '1e999' {AND_GRR}", "metrics.grr", "not a stored number"),
+    (f"UPDATE metrics SET name = 'nrr_v2' {AND_NRR}", "metrics.nrr_v2", "does not know"),
+    (f"UPDATE metrics SET value = '5.0' {AND_GRR}", "metrics.grr", "500% is out of bounds"),
+    (f"UPDATE metrics SET value = '[0.9]' {AND_GRR}", "metrics.grr", "not a stored value"),
+    ("UPDATE sessions SET state = 'paused' WHERE id = ?", "state", "'paused' is not a state"),
+    ("UPDATE sessions SET date = 'soon' WHERE id = ?", "date", "expected a date such as"),
+    ("UPDATE answers SET option_id = x'ff' WHERE session_id = ?", "answers.", "expected text"),
+]
+
+
+@pytest.mark.parametrize(("damage", "field", "what"), DAMAGES)
+def test_a_damaged_session_is_named_and_the_others_still_work(cli, tmp_path, damage, field, what):
+    path = tmp_path / "s.db"
+    good = [
+        cli("--db", path, "sessions", "import", EXAMPLES / name).out.strip()
+        for name in ("healthy.yaml", "vibe_revenue.yaml")
+    ]
+    bad = cli("--db", path, "sessions", "import", EXAMPLES / "borrowed_nrr.yaml").out.strip()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute(damage, (bad,))
+    db.close()
+    listed = cli("--db", path, "sessions", "list", "--format", "json")
+    assert listed.code == 0
+    assert sorted(s["id"] for s in json.loads(listed.out)) == sorted(good)
+    with Store(path) as store:
+        (damaged,) = store.listing().damaged
+    assert (damaged.id, damaged.field.startswith(field), what in damaged.what) == (bad, True, True)
+    for command in (
+        ("sessions", "show", bad),
+        ("sessions", "export", bad, "-o", tmp_path / "x.yaml"),
+    ):
+        refused = cli("--db", path, *command)
+        assert refused.code == 2
+        assert f"{path}: session {bad}: {field}" in refused.err and what in refused.err
+    assert cli("--db", path, "score", good[0]).code == 0
+    assert cli("--db", path, "sessions", "export", good[1], "-o", tmp_path / "y.yaml").code == 0
+    assert cli("--db", path, "sessions", "delete", bad).code == 0  # and it can be removed
+
+
 # --- a store that cannot be written says so before a command starts --------------------------
 
 

@@ -16,6 +16,7 @@ from quicktest.domain.response import Response, split_stale
 from quicktest.domain.units import Value
 
 IN_PROGRESS, DONE = "in progress", "done"
+STATES = (IN_PROGRESS, DONE)
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

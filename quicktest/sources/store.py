@@ -5,26 +5,29 @@ quicktest writes only to a new or empty file or to its own store (marked, or mad
 mark and holding exactly our tables). Any other file is refused without a byte changed.
 WAL mode lets several processes use one store at once; the schema version lives in
 `PRAGMA user_version`, and older stores are migrated forward, under a write lock, when opened.
+A stored session this version cannot read (damaged, or written by a newer quicktest) is set
+apart and named (`Damaged`); the others are read as usual.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
-from quicktest.domain.metrics import INPUTS
+from quicktest.domain.metrics import INPUTS, check_consistent
 from quicktest.domain.response import Response
-from quicktest.domain.session import DONE, IN_PROGRESS, Session
-from quicktest.domain.units import Value, plain
+from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Session
+from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
 from quicktest.sources.locations import default_store_path
 
 WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
@@ -75,6 +78,31 @@ SCHEMA_VERSION = len(MIGRATIONS)
 APPLICATION_ID = 0x516B5473
 _SQLITE = b"SQLite format 3\x00"
 _NOT_OURS = "nothing was changed (use --db PATH or QUICKTEST_DB to choose another store)"
+
+
+class Damaged(NamedTuple):
+    """A stored session this version cannot read: damaged, or written by a newer quicktest.
+    It is left out of every listing and read, and named so that it can be dealt with."""
+
+    id: str
+    field: str  # state, date, answers.renewal_case, metrics.nrr, ...
+    what: str
+
+    def __str__(self) -> str:
+        return f"session {self.id}: {self.field}: {self.what}"
+
+
+class Listing(NamedTuple):
+    """The sessions that were read, and those that could not be."""
+
+    sessions: list[Session]
+    damaged: list[Damaged]
+
+
+class _Unreadable(Exception):
+    def __init__(self, field: str, what: str) -> None:
+        super().__init__(what)
+        self.field, self.what = field, what
 
 
 def _fold(name: str) -> str:
@@ -377,11 +405,25 @@ class Store:
         return partial
 
     def get(self, session_id: str) -> Session:
-        (session,) = self._load("id = ?", [self.resolve(session_id)])
+        """One session by id or unique prefix; InputError naming the field of one this
+        version cannot read."""
+        listing = self._load("id = ?", [self.resolve(session_id)])
+        if listing.damaged:
+            raise InputError(
+                f"{listing.damaged[0]}; this version of quicktest cannot read it (the store's "
+                "other sessions are read as usual)",
+                str(self.path),
+            )
+        (session,) = listing.sessions
         return session
 
     def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
-        """Sessions, the latest first: by date, then by last change, then by creation."""
+        """Sessions, the latest first: by date, then by last change, then by creation. Those
+        this version cannot read are left out: `listing` names them."""
+        return self.listing(client, state).sessions
+
+    def listing(self, client: str | None = None, state: str | None = None) -> Listing:
+        """The sessions `list` gives, and those left out because they cannot be read."""
         where, params = ["1=1"], []
         if client:
             same = self._spellings(client)
@@ -392,8 +434,9 @@ class Store:
             params.append(state)
         return self._load(" AND ".join(where), params)
 
-    def _load(self, where: str, params: list[str]) -> list[Session]:
-        """The sessions matching `where`, with their answers and metrics, in three queries."""
+    def _load(self, where: str, params: list[str]) -> Listing:
+        """The sessions matching `where`, with their answers and metrics, in three queries;
+        each one this version cannot read is set apart with its first fault."""
         chosen = f"SELECT id FROM sessions WHERE {where}"
         rows = self.db.execute(
             "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
@@ -403,18 +446,45 @@ class Store:
         ).fetchall()
         answers: dict[str, dict[str, str]] = {row[0]: {} for row in rows}
         metrics: dict[str, dict[str, Value]] = {row[0]: {} for row in rows}
+        damaged: dict[str, Damaged] = {}
+
+        def unreadable(session_id: str, fault: _Unreadable) -> None:
+            damaged.setdefault(session_id, Damaged(session_id, fault.field, fault.what))
+
+        for row in rows:
+            try:
+                _check_session(row)
+            except _Unreadable as fault:
+                unreadable(row[0], fault)
         for session_id, question_id, option_id in self.db.execute(
             "SELECT session_id, question_id, option_id FROM answers "
             f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
             params,
         ):
-            answers[session_id][question_id] = option_id
+            if isinstance(question_id, str) and isinstance(option_id, str):
+                answers[session_id][question_id] = option_id
+            else:
+                unreadable(session_id, _Unreadable(f"answers.{question_id}", _not_text(option_id)))
         for session_id, name, value in self.db.execute(
             f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
         ):
-            loaded = json.loads(value)
-            metrics[session_id][name] = tuple(loaded) if isinstance(loaded, list) else loaded
-        return [Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]]) for row in rows]
+            try:
+                metrics[session_id][name] = _stored_metric(name, value)
+            except _Unreadable as fault:
+                unreadable(session_id, fault)
+        for session_id, given in metrics.items():
+            try:
+                check_consistent(given, "metrics")
+            except InputError as exc:
+                unreadable(session_id, _Unreadable(exc.field or "metrics", exc.message))
+        return Listing(
+            [
+                Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]])
+                for row in rows
+                if row[0] not in damaged
+            ],
+            [damaged[row[0]] for row in rows if row[0] in damaged],
+        )
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:
         """The client's latest session of each respondent, newest first; with `first`, that
@@ -541,3 +611,70 @@ class Store:
                 "INSERT INTO metrics VALUES (?,?,?)",
                 [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
             )
+
+
+# --- reading stored values back: what this version cannot use is named, never guessed ------
+
+
+def _shown(value: object) -> str:
+    """A stored value as a message quotes it: its Python form, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _not_text(value: object) -> str:
+    return f"expected text, found {_shown(value)}"
+
+
+def _check_session(row: tuple[Any, ...]) -> None:
+    """Raise _Unreadable for the first field of a session row this version cannot use."""
+    _, client, respondent, date, state, bank_id, bank_version, position, digest = row
+    if state not in STATES:
+        raise _Unreadable(
+            "state", f"{_shown(state)} is not a state this version of quicktest knows"
+        )
+    names = {"client": client, "respondent": respondent}
+    texts = {"bank_id": bank_id, "bank_version": bank_version, "bank_digest": digest}
+    for field, value in {**names, **texts}.items():
+        if not isinstance(value, str) and not (field in names and value is None):
+            raise _Unreadable(field, _not_text(value))
+    try:
+        datetime.date.fromisoformat(date)
+    except (TypeError, ValueError):
+        found = f"expected a date such as 2026-11-02, found {_shown(date)}"
+        raise _Unreadable("date", found) from None
+    if not isinstance(position, int) or position < 0:
+        raise _Unreadable("position", f"expected a question number, found {_shown(position)}")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _stored_metric(name: object, text: object) -> Value:
+    """A stored metric as JSON text, checked like a metric given now: a known name, finite
+    numbers within its bounds, a list only for a series."""
+    field = f"metrics.{name}"
+    spec = INPUTS.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise _Unreadable(field, "a metric this version of quicktest does not know")
+    try:
+        if not isinstance(text, str):
+            raise ValueError(text)
+        loaded = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError:
+        raise _Unreadable(field, f"not a stored number: {_shown(text)}") from None
+    values = loaded if isinstance(loaded, list) else [loaded]
+    if isinstance(loaded, list) and not (spec.series and loaded):
+        raise _Unreadable(field, f"not a stored value of {name}: {_shown(text)}")
+    for value in values:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise _Unreadable(field, f"not a stored number: {_shown(text)}")
+        if not in_bounds(spec, value):
+            shown = format_value(spec, value)
+            raise _Unreadable(field, f"{shown} is out of bounds, expected {bounds(spec)}")
+    return tuple(float(v) for v in values) if isinstance(loaded, list) else float(loaded)
