@@ -147,6 +147,33 @@ def test_a_store_made_before_the_mark_is_read_on_a_read_only_disk(cli, tmp_path)
         assert store.read_bytes() == before
 
 
+def test_another_programs_database_is_refused_as_the_readme_shows(cli, tmp_path):
+    theirs = tmp_path / "app.db"
+    db = sqlite3.connect(theirs)
+    db.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, name TEXT)")
+    db.commit()
+    db.close()
+    before = theirs.read_bytes()
+    result = cli("sessions", "list", "--db", theirs)
+    assert result.code == 2
+    shown = readme_message(result.err, theirs, "/home/me/app.db")
+    assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+    assert theirs.read_bytes() == before
+
+
+def test_a_session_that_cannot_be_read_is_named_as_the_readme_shows(cli, tmp_path):
+    store = tmp_path / "sessions.db"
+    session = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store).out.strip()
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("UPDATE metrics SET value = '{oops' WHERE name = 'nrr'")
+    db.close()
+    result = cli("sessions", "show", session, "--db", store)
+    assert result.code == 2
+    shown = readme_message(result.err, store, "/home/me/sessions.db").replace(session, "3e0f0060")
+    assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+
+
 def json_list(cli, store: Path) -> list[dict]:
     return json.loads(cli("sessions", "list", "--db", store, "--format", "json").out)
 
