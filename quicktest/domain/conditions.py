@@ -77,7 +77,8 @@ def compile_condition(condition: Condition) -> Predicate:
     """The condition as a function of (current values, chosen bands, missing list)."""
     if isinstance(condition, AllOf | AnyOf):
         is_all = isinstance(condition, AllOf)
-        children = [compile_condition(c) for c in (condition.all if is_all else condition.any)]
+        parts = condition.all if isinstance(condition, AllOf) else condition.any
+        children = [compile_condition(c) for c in parts]
         decisive = not is_all  # all: one False decides; any: one True decides
 
         def tree(current, bands, missing):  # type: ignore[no-untyped-def]

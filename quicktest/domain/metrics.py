@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from string import Formatter
 
@@ -303,11 +303,11 @@ def check_consistent(given: Mapping[str, float | tuple[float, ...]], where: str)
 
 
 @lru_cache(maxsize=1024)
-def _segments(text: str) -> tuple[tuple[str, str | None, str, str | None], ...]:
+def _segments(text: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
     return tuple(Formatter().parse(text))
 
 
-_CONVERSIONS = {"r": repr, "s": str, "a": ascii}
+_CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}
 
 
 def fill(text: str, metrics: Metrics) -> str:
@@ -319,5 +319,5 @@ def fill(text: str, metrics: Metrics) -> str:
             value: object = metrics.display(name)
             if conversion:
                 value = _CONVERSIONS[conversion](value)
-            out.append(format(value, spec))
+            out.append(format(value, spec or ""))
     return "".join(out)

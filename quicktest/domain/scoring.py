@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from quicktest.domain.bank import Band, Bank, Pattern
+from quicktest.domain.bank import Band, Bank, Contradiction, Pattern
 from quicktest.domain.compiled import Rule, tables_of
+from quicktest.domain.conditions import Predicate
 from quicktest.domain.metrics import ALL, Metrics, fill
 from quicktest.domain.read import BandUsed, Conflict, Coverage, Evidence, PatternRead, Read
 from quicktest.domain.response import Response
@@ -202,7 +203,7 @@ def _contradicted(
     bank: Bank,
     question_id: str,
     option_id: str,
-    claims: tuple | None,
+    claims: tuple[tuple[Predicate, Contradiction, tuple[int, ...]], ...] | None,
     metrics: Metrics,
     bands: Mapping[str, Band],
 ) -> tuple[Conflict, tuple[int, ...]] | None:

@@ -37,7 +37,10 @@ class Session(NamedTuple):
     @classmethod
     def of(cls, *fields: Any, answers: Mapping[str, str], metrics: Mapping[str, Value]) -> Session:
         """A session whose answers and metrics are read-only copies of those given."""
-        return cls(*fields, MappingProxyType(dict(answers)), MappingProxyType(dict(metrics)))
+        session: Session = cls(*fields)
+        return session._replace(
+            answers=MappingProxyType(dict(answers)), metrics=MappingProxyType(dict(metrics))
+        )
 
     def response(self, bank: Bank) -> Response:
         """The session read against `bank`: answers it no longer has are set apart as stale."""

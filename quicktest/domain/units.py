@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, overload
 
 from quicktest.domain.errors import InputError
 
@@ -200,7 +200,11 @@ def _trim(number: float, places: int = 1) -> str:
     return f"{number:.{places}f}".rstrip("0").rstrip(".") if places else f"{number:.0f}"
 
 
-def plain(value: float | tuple[float, ...] | None) -> float | list[float] | None:
+@overload
+def plain(value: Value) -> float | list[float]: ...
+@overload
+def plain(value: None) -> None: ...
+def plain(value: Value | None) -> float | list[float] | None:
     """A value as JSON and YAML hold it: a series as a list."""
     return list(value) if isinstance(value, tuple) else value
 

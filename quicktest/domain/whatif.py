@@ -10,15 +10,17 @@ its other side, read with the bands of this read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.domain.conditions import AllOf, AnyOf, BenchmarkRef, Compare, Condition
-from quicktest.domain.metrics import ALL, INPUTS, Metrics, format_value
+from quicktest.domain.metrics import ALL, INPUTS, Metrics
 from quicktest.domain.read import PatternRead, Read
 from quicktest.domain.scoring import score
+from quicktest.domain.units import format_value
 
 if TYPE_CHECKING:
-    from quicktest.domain.bank import Bank
+    from quicktest.domain.bank import Band, Bank
 
 # The step past a rule's bound, by unit: a tenth of a point, one month, one unit.
 _STEP = {"percent": 0.001, "points": 0.001, "months": 1.0, "count": 1.0, "currency": 1.0}
@@ -175,7 +177,7 @@ def _leaves(condition: Condition) -> list[Compare]:
     return [condition]
 
 
-def _other_side(leaf: Compare, bands, step: float) -> list[float]:
+def _other_side(leaf: Compare, bands: Mapping[str, Band], step: float) -> list[float]:
     """For each bound a comparison makes, the nearest value on each side of it: one holds
     the comparison and the other breaks it."""
     values = []
