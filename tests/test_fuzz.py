@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from quicktest.domain.errors import InputError, InputErrors
 from quicktest.domain.metrics import INPUTS, parse_metrics
-from quicktest.domain.units import FRACTION_LIMIT, parse_text, parse_value
+from quicktest.domain.units import FRACTION_LIMIT, parse_text, parse_value, understood
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
 from quicktest.faces.cli.main import main
 from quicktest.sources.answersfile import load_answers, load_metrics_file
@@ -185,6 +185,7 @@ def test_metric_values(name, raw, text):
     spec = INPUTS[name]
     survives(parse_value, spec, raw)
     survives(parse_text, spec, text)  # as typed into the terminal app's form
+    survives(understood, spec, text)  # what the form shows beside the field
     survives(parse_metrics, {name: raw})
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
-from quicktest.domain.units import parse_text, parse_value
+from quicktest.domain.units import parse_text, parse_value, understood
 from quicktest.sources.files import whole_file, write_whole
 from quicktest.sources.store import Store
 
@@ -255,6 +255,22 @@ def test_a_value_with_two_readings_is_refused_everywhere_with_both(
 ):
     for refusal in _read_three_ways(cli, tmp_path, metric, written):
         assert isinstance(refusal, str) and metric in refusal and says in refusal, refusal
+
+
+@pytest.mark.parametrize(
+    ("metric", "typed", "shown"),
+    [
+        ("logo_retention", "1.2%", "= 1.2%"),
+        ("nrr", "1.15", "= 115%"),
+        ("gross_margin", "77,55 %", "= 77.55%"),
+        ("gross_margin", "78%, 76%, 73%", "= 78%, 76%, 73% (3 quarters, oldest first)"),
+        ("arr", "1.234.567,5", "= 1,234,567.50"),
+        ("cac_payback_months", "14", "= 14 months"),
+        ("nrr", "  ", ""),
+    ],
+)
+def test_what_a_field_understood_is_said_before_it_is_saved(metric, typed, shown):
+    assert understood(INPUTS[metric], typed) == shown
 
 
 def test_unclear_thousands_say_both_readings(cli, tmp_path):
