@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
-from quicktest.domain.metrics import INPUTS, check_consistent
+from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
 from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Session
 from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
@@ -472,11 +472,6 @@ class Store:
                 metrics[session_id][name] = _stored_metric(name, value)
             except _Unreadable as fault:
                 unreadable(session_id, fault)
-        for session_id, given in metrics.items():
-            try:
-                check_consistent(given, "metrics")
-            except InputError as exc:
-                unreadable(session_id, _Unreadable(exc.field or "metrics", exc.message))
         return Listing(
             [
                 Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]])
