@@ -305,6 +305,7 @@ DAMAGES = [
     (f"UPDATE metrics SET value = '{{oops' {AND_NRR}", "metrics.nrr", "not a stored number"),
     (f"UPDATE metrics SET value = 'NaN' {AND_NRR}", "metrics.nrr", "not a stored number"),
     (f"UPDATE metrics SET value = '1e999' {AND_GRR}", "metrics.grr", "not a stored number"),
+    (f"UPDATE metrics SET value = '{'9' * 400}' {AND_GRR}", "metrics.grr", "not a stored number"),
     (f"UPDATE metrics SET name = 'nrr_v2' {AND_NRR}", "metrics.nrr_v2", "does not know"),
     (f"UPDATE metrics SET value = '5.0' {AND_GRR}", "metrics.grr", "500% is out of bounds"),
     (f"UPDATE metrics SET value = '[0.9]' {AND_GRR}", "metrics.grr", "not a stored value"),

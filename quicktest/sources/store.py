@@ -656,20 +656,16 @@ def _stored_metric(name: object, text: object) -> Value:
     try:
         if not isinstance(text, str):
             raise ValueError(text)
-        loaded = json.loads(text, parse_constant=_refuse_constant)
+        loaded = json.loads(text, parse_int=float, parse_constant=_refuse_constant)
     except ValueError:
         raise _Unreadable(field, f"not a stored number: {_shown(text)}") from None
     values = loaded if isinstance(loaded, list) else [loaded]
     if isinstance(loaded, list) and not (spec.series and loaded):
         raise _Unreadable(field, f"not a stored value of {name}: {_shown(text)}")
     for value in values:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if not isinstance(value, float) or not math.isfinite(value):
             raise _Unreadable(field, f"not a stored number: {_shown(text)}")
         if not in_bounds(spec, value):
             shown = format_value(spec, value)
             raise _Unreadable(field, f"{shown} is out of bounds, expected {bounds(spec)}")
-    return tuple(float(v) for v in values) if isinstance(loaded, list) else float(loaded)
+    return tuple(values) if isinstance(loaded, list) else values[0]
