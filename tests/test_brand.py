@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from quicktest.sources.brandfile import load_brand
 
 from .conftest import EXAMPLES, ROOT, app_for, text_of
 
@@ -105,6 +108,78 @@ def test_a_broken_or_oversized_logo_is_refused(cli, tmp_path, brand):
     path.write_text(path.read_text().replace("logo: logo.svg", "logo: logo.png"))
     result = cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "r.pdf", "--brand", brand)
     assert result.code == 2 and "is not a PNG image" in result.err
+
+
+def png(width: int, height: int) -> bytes:
+    """A real black-and-white PNG of that many pixels (one bit each, so it stays small)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        sealed = kind + body
+        return len(body).to_bytes(4, "big") + sealed + zlib.crc32(sealed).to_bytes(4, "big")
+
+    rows = (b"\0" + b"\0" * ((width + 7) // 8)) * height
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "logo", "says"),
+    [
+        ("logo.png", png(20000, 20000), "'logo.png' is 20000x20000 pixels"),
+        ("logo.png", png(120, 4001), "'logo.png' is 120x4001 pixels"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="90"/>',
+            "'logo.svg' is 20000x90 pixels",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9000 100"/>',
+            "'logo.svg' is 9000x100 pixels",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="30cm" height="50in"/>',
+            "'logo.svg' is 1134x4800 pixels",
+        ),
+    ],
+)
+def test_a_logo_too_many_pixels_across_is_refused_at_its_line(
+    cli, tmp_path, brand, name, logo, says
+):
+    (brand / name).write_bytes(logo)
+    path = brand / "brand.yaml"
+    path.write_text(path.read_text().replace("logo: logo.svg", f"logo: {name}"))
+    line = path.read_text().splitlines().index(f"logo: {name}") + 1
+    result = cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "r.pdf", "--brand", brand)
+    assert result.code == 2
+    assert (
+        f"brand.yaml:{line}:7: logo: {says}; a logo may be at most 4000 pixels a side" in result.err
+    )
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "logo"),
+    [
+        ("logo.png", png(4000, 4000)),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="40mm"/>'),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 3000 40"/>',
+        ),
+    ],
+)
+def test_a_logo_up_to_the_bound_is_kept(brand, name, logo):
+    (brand / name).write_bytes(logo)
+    path = brand / "brand.yaml"
+    path.write_text(path.read_text().replace("logo: logo.svg", f"logo: {name}"))
+    assert load_brand(brand).logo == (brand / name).resolve()
 
 
 def test_the_renderer_fetches_nothing_outside_the_templates_and_the_brand(tmp_path, brand):

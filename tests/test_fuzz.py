@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from quicktest.domain.errors import InputError, InputErrors
 from quicktest.domain.metrics import INPUTS, parse_metrics
-from quicktest.domain.units import parse_text, parse_value
+from quicktest.domain.units import FRACTION_LIMIT, parse_text, parse_value, understood
 from quicktest.faces.cli.exits import EXIT_INPUT, EXIT_OK
 from quicktest.faces.cli.main import main
 from quicktest.sources.answersfile import load_answers, load_metrics_file
@@ -185,6 +185,7 @@ def test_metric_values(name, raw, text):
     spec = INPUTS[name]
     survives(parse_value, spec, raw)
     survives(parse_text, spec, text)  # as typed into the terminal app's form
+    survives(understood, spec, text)  # what the form shows beside the field
     survives(parse_metrics, {name: raw})
 
 
@@ -237,6 +238,84 @@ def test_a_percentage_is_read_as_meant_or_refused(value, decimal, places, percen
     assert read == pytest.approx(meant, rel=1e-9, abs=1e-12) or (
         not percent and read == pytest.approx(meant / 100)  # 115 read as 115%
     ), text
+
+
+PERCENTAGES = [name for name, spec in INPUTS.items() if spec.unit == "percent"]
+
+
+def test_every_percentage_metric_is_bounded_within_the_fraction_limit():
+    """What makes the rule below field-independent: a bare number that could be a fraction of
+    one percentage metric is read as one in all of them."""
+    for name in PERCENTAGES:
+        assert max(-INPUTS[name].low, INPUTS[name].high) <= FRACTION_LIMIT, name
+
+
+@st.composite
+def percentages_as_typed(draw: st.DrawFn) -> str:
+    """A percentage as people type one: 93%, 0,93, 1.15, 115, 77,5 %, -5, 2."""
+    value = draw(st.floats(-20, 1500, allow_nan=False) | st.integers(-12, 12).map(float))
+    number = _written(value, draw(st.sampled_from([".", ","])), "", draw(st.integers(0, 3)))
+    return number + draw(st.sampled_from(["", "", "%", " %"]))
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5 // 2)
+@given(text=percentages_as_typed())
+def test_a_percentage_means_the_same_in_every_field_that_admits_it(text):
+    """One text, every percentage metric and every way in (a file, a batch cell, the app's
+    field): each reads it as the same fraction, or refuses it; never two readings."""
+    read = {}
+    for name in PERCENTAGES:
+        spec = INPUTS[name]
+        try:
+            value = parse_value(spec, text)
+        except InputError:
+            with pytest.raises(InputError):
+                parse_text(spec, text)
+            continue
+        assert parse_text(spec, text) == value
+        assert parse_metrics({name: text}).given[name] == value
+        read[name] = value
+    event(f"admitted by {len(read)} of {len(PERCENTAGES)}")
+    assert len(set(read.values())) <= 1, (text, read)
+
+
+SEPARATORS = st.sampled_from(["; ", ", ", ";", " ; ", ",\t", ",  "])
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5 // 2)
+@given(
+    values=st.lists(st.floats(-1, 1, allow_nan=False), min_size=1, max_size=5),
+    decimal=st.sampled_from([",", "."]),
+    places=st.integers(0, 3),
+    percent=st.booleans(),
+    separator=SEPARATORS,
+)
+def test_a_decimal_comma_in_a_series_is_never_a_separator(
+    values, decimal, places, percent, separator
+):
+    """Quarters typed as text (78%, 76%; 0,78; 0,76) are read as the values meant, as many
+    as were typed, or refused: a decimal comma never splits one value into two."""
+    shown = [v * 100 if percent else v for v in values]
+    text = separator.join(
+        _written(v, decimal, "", places) + ("%" if percent else "") for v in shown
+    )
+    meant = tuple(float(f"{v:.{places}f}") / (100 if percent else 1) for v in shown)
+    for name in ("gross_margin", "nrr_history"):
+        try:
+            read = parse_text(INPUTS[name], text)
+        except InputError:
+            event("refused")
+            continue
+        event(f"{len(meant)} quarters read")
+        assert read is not None
+        assert (read if isinstance(read, tuple) else (read,)) == pytest.approx(meant), text
+
+
+@pytest.mark.parametrize("text", ["78%,76%,73%", "0.78,0.76", "78,76,73", "0,78,0,76"])
+def test_quarters_run_together_by_commas_are_refused_with_the_rule(text):
+    with pytest.raises(InputError) as refused:
+        parse_text(INPUTS["gross_margin"], text)
+    assert "separate quarters with '; ' or ', '" in str(refused.value)
 
 
 def _strict_json(text: str) -> object:

@@ -4,12 +4,18 @@ sessions command (list, show, export, import, delete)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import signal
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
-from quicktest.sources.store import MIGRATIONS, SCHEMA_VERSION, Store
+import pytest
+
+from quicktest.domain.errors import InputError
+from quicktest.faces.cli.main import main
+from quicktest.sources.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
 
 from .conftest import EXAMPLES, ROOT
 
@@ -77,6 +83,7 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
     db.close()
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     session = store.get("abcd")
     assert (session.client, session.position, session.answers) == (
         "Old Co",
@@ -170,3 +177,184 @@ def test_import_then_the_app_store_sees_it_in_another_process(cli, tmp_path):
         cwd=ROOT,
     )
     assert json.loads(proc.stdout)[0]["client"] == "Lumen Analytics"
+
+
+# --- the store is ours alone ----------------------------------------------------------------
+
+
+def _theirs(path: Path, *statements: str, wal: bool = False) -> Path:
+    """Another program's SQLite database, closed, as that program left it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    if wal:
+        db.execute("PRAGMA journal_mode = WAL")
+    for statement in statements:
+        db.execute(statement)
+    db.close()
+    return path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ("CREATE TABLE sessions (id INTEGER PRIMARY KEY, user TEXT)", "PRAGMA user_version = 1"),
+        ("CREATE TABLE notes (body TEXT)", "INSERT INTO notes VALUES ('keep me')"),
+        ("PRAGMA application_id = 1", "CREATE TABLE t (x)"),
+        ("PRAGMA user_version = 7",),
+        (*MIGRATIONS[0].split(";")[:1], "PRAGMA application_id = 42"),
+    ],
+    ids=["own-sessions-table", "other-tables", "other-mark", "empty-but-versioned", "marked"],
+)
+@pytest.mark.parametrize("wal", [False, True], ids=["journal", "wal"])
+def test_another_programs_database_is_refused_and_left_byte_for_byte(
+    cli, tmp_path, statements, wal
+):
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    app = _theirs(folder / "app.db", *statements, wal=wal)
+    before = _files(folder)
+    for command in (("sessions", "list"), ("sessions", "import", EXAMPLES / "healthy.yaml")):
+        result = cli("--db", app, *command)
+        assert result.code == 2
+        assert result.err == (
+            f"quicktest: {app}: belongs to another program: it is an SQLite database, not a "
+            "quicktest session store; nothing was changed (use --db PATH or QUICKTEST_DB to "
+            "choose another store)\n"
+        )
+    assert _files(folder) == before  # no table, no mark, no WAL switch, no -wal or -shm
+
+
+def test_another_programs_database_in_use_is_refused_and_left_as_it_is(cli, tmp_path):
+    """Its changes are still in its write-ahead log: read with it, never merged by us."""
+    app = tmp_path / "app.db"
+    db = sqlite3.connect(app, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("CREATE TABLE sessions (id TEXT)")
+    main_file, log = app.read_bytes(), (tmp_path / "app.db-wal").read_bytes()
+    result = cli("--db", app, "sessions", "list")
+    assert result.code == 2 and "belongs to another program" in result.err
+    assert (app.read_bytes(), (tmp_path / "app.db-wal").read_bytes()) == (main_file, log)
+    db.close()
+
+
+@pytest.mark.parametrize("made", ["new", "empty file", "empty database"])
+def test_a_new_or_empty_file_becomes_a_marked_store(cli, tmp_path, made):
+    path = tmp_path / "s.db"
+    if made == "empty file":
+        path.touch()
+    elif made == "empty database":
+        sqlite3.connect(path).execute("VACUUM").connection.close()
+    assert cli("--db", path, "sessions", "import", EXAMPLES / "healthy.yaml").code == 0
+    assert path.read_bytes()[68:72] == APPLICATION_ID.to_bytes(4, "big")
+    assert len(json.loads(cli("--db", path, "sessions", "list", "--format", "json").out)) == 1
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
+def test_a_store_made_before_the_mark_is_adopted(cli, tmp_path, version):
+    """Every store an earlier quicktest made (tables exactly ours, no mark) keeps working."""
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:version]:
+        db.executescript(step)
+    db.execute(
+        "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, created_at, "
+        "updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', 'done', 'b', '1', 'x', 'x')"
+    )
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    listed = cli("--db", path, "sessions", "list", "--format", "json")
+    assert [s["client"] for s in json.loads(listed.out)] == ["Old Co"]
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def _first_use(path: str, barrier) -> None:
+    barrier.wait()  # every process opens the new store at the same moment
+    sys.exit(main(["sessions", "import", str(EXAMPLES / "healthy.yaml"), "--db", path]))
+
+
+def test_ten_first_users_of_a_new_store_all_succeed(tmp_path):
+    """The store is made once, under the write lock, whoever comes first."""
+    path = tmp_path / "new.db"
+    processes = multiprocessing.get_context("fork")
+    barrier = processes.Barrier(10)
+    users = [processes.Process(target=_first_use, args=(str(path), barrier)) for _ in range(10)]
+    for user in users:
+        user.start()
+    for user in users:
+        user.join()
+    assert [user.exitcode for user in users] == [0] * 10
+    with Store(path) as store:
+        assert len(store.list()) == 10
+        assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+# --- a session this version cannot read is named; the others are read as usual ------------
+
+
+AND_NRR = "WHERE name = 'nrr' AND session_id = ?"
+AND_GRR = "WHERE name = 'grr' AND session_id = ?"
+DAMAGES = [
+    (f"UPDATE metrics SET value = '{{oops' {AND_NRR}", "metrics.nrr", "not a stored number"),
+    (f"UPDATE metrics SET value = 'NaN' {AND_NRR}", "metrics.nrr", "not a stored number"),
+    (f"UPDATE metrics SET value = '1e999' {AND_GRR}", "metrics.grr", "not a stored number"),
+    (f"UPDATE metrics SET value = '{'9' * 400}' {AND_GRR}", "metrics.grr", "not a stored number"),
+    (f"UPDATE metrics SET name = 'nrr_v2' {AND_NRR}", "metrics.nrr_v2", "does not know"),
+    (f"UPDATE metrics SET value = '5.0' {AND_GRR}", "metrics.grr", "500% is out of bounds"),
+    (f"UPDATE metrics SET value = '[0.9]' {AND_GRR}", "metrics.grr", "not a stored value"),
+    ("UPDATE sessions SET state = 'paused' WHERE id = ?", "state", "'paused' is not a state"),
+    ("UPDATE sessions SET date = 'soon' WHERE id = ?", "date", "expected a date such as"),
+    ("UPDATE answers SET option_id = x'ff' WHERE session_id = ?", "answers.", "expected text"),
+]
+
+
+@pytest.mark.parametrize(("damage", "field", "what"), DAMAGES)
+def test_a_damaged_session_is_named_and_the_others_still_work(cli, tmp_path, damage, field, what):
+    path = tmp_path / "s.db"
+    good = [
+        cli("--db", path, "sessions", "import", EXAMPLES / name).out.strip()
+        for name in ("healthy.yaml", "vibe_revenue.yaml")
+    ]
+    bad = cli("--db", path, "sessions", "import", EXAMPLES / "borrowed_nrr.yaml").out.strip()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute(damage, (bad,))
+    db.close()
+    listed = cli("--db", path, "sessions", "list", "--format", "json")
+    assert listed.code == 0
+    assert sorted(s["id"] for s in json.loads(listed.out)) == sorted(good)
+    with Store(path) as store:
+        (damaged,) = store.listing().damaged
+    assert (damaged.id, damaged.field.startswith(field), what in damaged.what) == (bad, True, True)
+    for command in (
+        ("sessions", "show", bad),
+        ("sessions", "export", bad, "-o", tmp_path / "x.yaml"),
+    ):
+        refused = cli("--db", path, *command)
+        assert refused.code == 2
+        assert f"{path}: session {bad}: {field}" in refused.err and what in refused.err
+    assert cli("--db", path, "score", good[0]).code == 0
+    assert cli("--db", path, "sessions", "export", good[1], "-o", tmp_path / "y.yaml").code == 0
+    assert cli("--db", path, "sessions", "delete", bad).code == 0  # and it can be removed
+
+
+# --- a store that cannot be written says so before a command starts --------------------------
+
+
+def test_a_store_another_process_holds_is_refused_up_front(tmp_path):
+    path = tmp_path / "s.db"
+    Store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    store = Store(path, lock_wait=0)
+    with pytest.raises(InputError, match="cannot write to the session store: database is locked"):
+        store.check_writable()
+    holder.execute("ROLLBACK")
+    store.check_writable()
+    holder.close()
+    store.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from quicktest.domain.errors import InputError
 from quicktest.faces.tui.screens.question import QuestionScreen
 from quicktest.faces.tui.screens.too_small import TooSmallScreen
 from quicktest.sources.store import Store
@@ -118,11 +119,59 @@ def test_a_store_on_a_read_only_disk_is_read_and_never_changed(cli, tmp_path):
         shown = readme_message(refused.err, store, "/media/backup/sessions.db")
         assert f"```text\n{shown}\n```" in TROUBLESHOOTING
         assert cli("sessions", "delete", session, "--db", store).code == 2
+        with Store(store) as opened, pytest.raises(InputError) as up_front:
+            opened.check_writable()  # what serve and every writing command ask first
+        up_front_message = f"quicktest: {up_front.value}"
+        assert readme_message(up_front_message, store, "/media/backup/sessions.db") == shown
         new = cli("sessions", "list", "--db", folder / "new.db")
         assert new.code == 2
         shown = readme_message(new.err, folder / "new.db", "/media/backup/new.db")
         assert f"```text\n{shown}\n```" in TROUBLESHOOTING
     assert [s["id"] for s in json_list(cli, store)] == [session]
+
+
+def test_a_store_made_before_the_mark_is_read_on_a_read_only_disk(cli, tmp_path):
+    """An older quicktest's store (no application_id yet) on a backup disk is recognised by
+    its tables and read as it is: it cannot be marked there, and need not be."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    store = folder / "sessions.db"
+    session = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store).out.strip()
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA application_id = 0")  # as every store was before the mark
+    db.commit()
+    db.close()
+    before = store.read_bytes()
+    with read_only(folder):
+        assert [s["id"] for s in json_list(cli, store)] == [session]
+        assert store.read_bytes() == before
+
+
+def test_another_programs_database_is_refused_as_the_readme_shows(cli, tmp_path):
+    theirs = tmp_path / "app.db"
+    db = sqlite3.connect(theirs)
+    db.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, name TEXT)")
+    db.commit()
+    db.close()
+    before = theirs.read_bytes()
+    result = cli("sessions", "list", "--db", theirs)
+    assert result.code == 2
+    shown = readme_message(result.err, theirs, "/home/me/app.db")
+    assert f"```text\n{shown}\n```" in TROUBLESHOOTING
+    assert theirs.read_bytes() == before
+
+
+def test_a_session_that_cannot_be_read_is_named_as_the_readme_shows(cli, tmp_path):
+    store = tmp_path / "sessions.db"
+    session = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store).out.strip()
+    db = sqlite3.connect(store)
+    with db:
+        db.execute("UPDATE metrics SET value = '{oops' WHERE name = 'nrr'")
+    db.close()
+    result = cli("sessions", "show", session, "--db", store)
+    assert result.code == 2
+    shown = readme_message(result.err, store, "/home/me/sessions.db").replace(session, "3e0f0060")
+    assert f"```text\n{shown}\n```" in TROUBLESHOOTING
 
 
 def json_list(cli, store: Path) -> list[dict]:

@@ -3,15 +3,23 @@ names kept as typed, every bad input one clear exit 2 (the real CLI and a real s
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
-from quicktest.domain.units import parse_value
+from quicktest.domain.units import parse_text, parse_value, understood
+from quicktest.sources.files import whole_file, write_whole
 from quicktest.sources.store import Store
 
-from .conftest import DATA, EXAMPLES, app_for
+from .conftest import DATA, EXAMPLES, ROOT, app_for
 
 HEALTHY = EXAMPLES / "healthy.yaml"
 
@@ -91,6 +99,79 @@ def test_a_failed_render_leaves_the_previous_pdf_whole(cli, tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".quicktest-")] == []
 
 
+@contextlib.contextmanager
+def tiny_disk(folder: Path, size: str = "64k") -> Iterator[Path]:
+    """A real file system of `size` at `folder` (a tmpfs, mounted as root), to fill up."""
+    folder.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", folder], check=False
+        ).returncode
+    ):
+        pytest.skip("a small disk to fill needs the right to mount a tmpfs (root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", folder], check=True)
+
+
+def test_a_full_disk_is_one_message_and_leaves_the_old_file_whole(cli, tmp_path):
+    with tiny_disk(tmp_path / "disk") as disk:
+        kept = disk / "read.yaml"
+        kept.write_text("kept\n")
+        with pytest.raises(InputError) as full:
+            write_whole(kept, b"x" * 256 * 1024)
+        assert (full.value.file, full.value.message.split(";")[0]) == (
+            str(kept),
+            "cannot write: the disk is full",
+        )
+        streamed = disk / "reads.jsonl"
+        with pytest.raises(InputError, match="the disk is full"), whole_file(streamed, "w") as out:
+            for n in range(100_000):  # as batch -o streams its reads
+                out.write(f'{{"line": {n}}}\n')
+        assert [p.name for p in disk.iterdir()] == ["read.yaml"]
+        assert kept.read_text() == "kept\n"
+        session = cli("sessions", "import", HEALTHY).out.strip()
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        with contextlib.suppress(OSError):  # until the disk is full
+            while os.write(filler, b"x" * 4096):
+                pass
+        os.close(filler)
+        exported = cli("sessions", "export", session, "-o", disk / "acme.yaml")
+        assert exported.code == 2
+        assert f"{disk / 'acme.yaml'}: cannot write: the disk is full" in exported.err
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "read.yaml"]
+
+
+WRITE_UNDER_A_SIZE_LIMIT = """
+import resource, signal, sys
+from quicktest.domain.errors import InputError
+from quicktest.sources.files import whole_file
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, a write fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+try:
+    with whole_file(sys.argv[1], "w") as stream:
+        for n in range(10_000):
+            stream.write(f"line {n}\\n")
+except InputError as exc:
+    print(exc)
+"""
+
+
+def test_a_file_size_limit_is_one_message_and_leaves_nothing(tmp_path):
+    target = tmp_path / "reads.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-c", WRITE_UNDER_A_SIZE_LIMIT, target],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert run.stdout.startswith(f"{target}: cannot write: the file is larger than")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- numbers read as meant, or refused ------------------------------------------------------
 
 
@@ -117,10 +198,79 @@ def test_decimal_commas_and_separators_are_read_as_meant(metric, written, value)
     [("arr", "1,234"), ("arr", "1.234"), ("nrr", "0755"), ("arr", "1_000"), ("nrr", "2:45")],
 )
 def test_a_number_whose_meaning_is_unclear_is_refused(metric, written):
-    from quicktest.domain.errors import InputError
-
     with pytest.raises(InputError):
         parse_value(INPUTS[metric], written)
+
+
+def _read_three_ways(cli, tmp_path, metric: str, written: str) -> list[object]:
+    """The metric as read from an answers file, a batch cell and the app's field: its value
+    (a list for quarters), or the refusal's message."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"metrics:\n  {metric}: {json.dumps(written)}\n")
+    scored = cli("score", answers, "--format", "json")
+    from_file = json.loads(scored.out)["metrics"][metric] if scored.code == 0 else scored.err
+    cells = tmp_path / "r.csv"
+    cells.write_text(f"client,{metric}\nAcme,{json.dumps(written)}\n")
+    batch = cli("batch", cells)
+    from_cell = json.loads(batch.out)["metrics"][metric] if batch.code == 0 else batch.err
+    try:
+        typed = parse_text(INPUTS[metric], written)
+        from_field: object = list(typed) if isinstance(typed, tuple) else typed
+    except InputError as exc:
+        from_field = str(exc)
+    return [from_file, from_cell, from_field]
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "meant"),
+    [
+        ("gross_margin", "77,5%", 0.775),
+        ("nrr", "77,5%", 0.775),
+        ("gross_margin", "78%, 76%, 73%", [0.78, 0.76, 0.73]),
+        ("nrr_history", "1,05; 1,1; 1,12", [1.05, 1.1, 1.12]),
+        ("nrr", "1.15", 1.15),
+        ("grr", "93", 0.93),
+        ("logo_retention", "0,9", 0.9),
+    ],
+)
+def test_a_metric_reads_the_same_in_a_file_a_batch_cell_and_the_app(
+    cli, tmp_path, metric, written, meant
+):
+    assert _read_three_ways(cli, tmp_path, metric, written) == [pytest.approx(meant)] * 3
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "says"),
+    [
+        ("logo_retention", "1.2", "1.2 is read as a fraction, 120% is out of bounds"),
+        ("grr", "1.5", "fraction, 150% is out of bounds, expected 0% to 100%; write 1.5% for"),
+        ("grr", "5", "5 is ambiguous: it could be 5% or 500%; write 5% or 500%"),
+        ("arr_growth", "5", "5 is ambiguous: it could be 5% or 500%; write 5% or 500%"),
+        ("gross_margin", "78,76,73", "separate quarters with '; ' or ', '"),
+        ("nrr", "111%, 112%", "expected one value, got 2"),
+    ],
+)
+def test_a_value_with_two_readings_is_refused_everywhere_with_both(
+    cli, tmp_path, metric, written, says
+):
+    for refusal in _read_three_ways(cli, tmp_path, metric, written):
+        assert isinstance(refusal, str) and metric in refusal and says in refusal, refusal
+
+
+@pytest.mark.parametrize(
+    ("metric", "typed", "shown"),
+    [
+        ("logo_retention", "1.2%", "= 1.2%"),
+        ("nrr", "1.15", "= 115%"),
+        ("gross_margin", "77,55 %", "= 77.55%"),
+        ("gross_margin", "78%, 76%, 73%", "= 78%, 76%, 73% (3 quarters, oldest first)"),
+        ("arr", "1.234.567,5", "= 1,234,567.50"),
+        ("cac_payback_months", "14", "= 14 months"),
+        ("nrr", "  ", ""),
+    ],
+)
+def test_what_a_field_understood_is_said_before_it_is_saved(metric, typed, shown):
+    assert understood(INPUTS[metric], typed) == shown
 
 
 def test_unclear_thousands_say_both_readings(cli, tmp_path):

@@ -12,7 +12,7 @@ from quicktest.domain.units import (
     MetricSpec,
     Value,
     format_value,
-    parse_value,
+    parse_given,
     plain,
     show_value,
 )
@@ -280,14 +280,7 @@ def parse_metrics(raw: object, where: str = "metrics") -> Metrics:
             hint = did_you_mean(name, INPUTS) or f"known metrics: {', '.join(INPUTS)}"
             raise InputError("unknown metric", field=f"{where}.{name}", hint=hint)
         try:
-            if isinstance(value, list):
-                if not spec.series:
-                    raise InputError("expected one value, not a list", field=name)
-                if not value:
-                    raise InputError("expected at least one value", field=name)
-                given[spec.name] = tuple(parse_value(spec, v) for v in value)
-            else:
-                given[spec.name] = parse_value(spec, value)
+            given[spec.name] = parse_given(spec, value)
         except InputError as exc:
             exc.field = f"{where}.{name}"
             raise

@@ -16,6 +16,7 @@ from quicktest.domain.response import Response, split_stale
 from quicktest.domain.units import Value
 
 IN_PROGRESS, DONE = "in progress", "done"
+STATES = (IN_PROGRESS, DONE)
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -36,7 +37,8 @@ class Session(NamedTuple):
     @classmethod
     def of(cls, *fields: Any, answers: Mapping[str, str], metrics: Mapping[str, Value]) -> Session:
         """A session whose answers and metrics are read-only copies of those given."""
-        return cls(*fields)._replace(
+        session: Session = cls(*fields)
+        return session._replace(
             answers=MappingProxyType(dict(answers)), metrics=MappingProxyType(dict(metrics))
         )
 

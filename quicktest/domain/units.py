@@ -92,12 +92,40 @@ def read_number(text: str, amount: bool = False) -> float | None:
     return float(sign + body) if _NUMBER.match(body) else None
 
 
-def parse_value(spec: MetricSpec, raw: object) -> float:
-    """One value as written by a person (115%, 115, 1.15, $1.2M) to a number in base units.
+# The largest fraction a percentage metric admits (growth, to 1000%): a bare number up to it
+# may be a fraction, and past it can only be a percentage.
+FRACTION_LIMIT = 10.0
 
-    Percent metrics are stored as fractions. A bare number is a fraction when it is at most 1
-    or has a decimal point within the fraction bounds (1.15), a percentage when it is above
-    them (115); a whole number between 1 and the bound (NRR 2) is refused as ambiguous.
+
+def read_percentage(text: str) -> float | None:
+    """A percentage as people write it, as a fraction, or None when it is not a number.
+
+    One rule for every percentage metric, so that a text means the same in each one that
+    admits it: `N%` is N percent; a bare number from -1 to 1 is a fraction (0.93); a bare
+    number written with a decimal mark is a fraction up to FRACTION_LIMIT (1.15, 2,5: as
+    `sessions export` writes them) and a percentage past it (77.5); a whole number is a
+    percentage past FRACTION_LIMIT (93, 115). A whole number between 1 and FRACTION_LIMIT
+    (2, 5) could be either: InputError, with both readings. Unclear as `read_number` raises.
+    """
+    if text.endswith("%"):
+        number = read_number(text[:-1])
+        return None if number is None else number / 100
+    number = read_number(text)
+    if number is None or abs(number) <= 1:
+        return number
+    if abs(number) > FRACTION_LIMIT:
+        return number / 100
+    if "." in text or "," in text:
+        return number
+    low, high = f"{_trim(number, 4)}%", f"{_trim(number * 100, 2)}%"
+    raise InputError(f"{text} is ambiguous: it could be {low} or {high}; write {low} or {high}")
+
+
+def parse_value(spec: MetricSpec, raw: object) -> float:
+    """One value as written by a person (115%, 1.15, $1.2M) to a number in base units.
+
+    Percentages follow `read_percentage` and are stored as fractions. Raises InputError
+    naming the metric.
     """
     expected = _EXPECTED[spec.unit]
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
@@ -106,35 +134,29 @@ def parse_value(spec: MetricSpec, raw: object) -> float:
     value: float | None
     try:
         if spec.unit == "percent":
-            if text.endswith("%"):
-                value = read_number(text[:-1])
-                value = None if value is None else value / 100
-            else:
-                value = read_number(text)
-                if value is not None and abs(value) > 1:
-                    whole = isinstance(raw, int) or not any(m in text for m in ".,")
-                    if abs(value) > spec.high:
-                        value /= 100
-                    elif whole:
-                        raise InputError(
-                            f"{raw} is ambiguous: write {raw}% or as a fraction",
-                            field=spec.name,
-                        )
+            value = read_percentage(text)
         else:
             text = text.lstrip("$€£").strip()
             scale = _SCALE.get(text[-1:].lower(), 1) if spec.unit == "currency" else 1
             value = read_number(text[:-1] if scale != 1 else text, amount=spec.unit == "currency")
             value = None if value is None else value * scale
-    except Unclear as exc:
+    except (Unclear, InputError) as exc:
         raise InputError(str(exc), field=spec.name) from None
     if value is None or not math.isfinite(value):
         raise InputError(f"expected {expected}, got {raw!r}", field=spec.name)
-    if value < spec.low or value > spec.high or (spec.low_open and value == spec.low):
-        raise InputError(
-            f"{format_value(spec, value)} is out of bounds, expected {bounds(spec)}",
-            field=spec.name,
-        )
+    if not in_bounds(spec, value):
+        shown = format_value(spec, value)
+        message = f"{shown} is out of bounds, expected {bounds(spec)}"
+        if spec.unit == "percent" and not text.endswith("%") and read_number(text) == value:
+            message = f"{text} is read as a fraction, {message}; write {text}% for {text} percent"
+        raise InputError(message, field=spec.name)
     return value
+
+
+def in_bounds(spec: MetricSpec, value: float) -> bool:
+    """Whether a value in base units is one the metric admits."""
+    low_ok = value > spec.low if spec.low_open else value >= spec.low
+    return low_ok and value <= spec.high
 
 
 _EXPECTED = {
@@ -181,20 +203,80 @@ def _trim(number: float, places: int = 1) -> str:
 @overload
 def plain(value: Value) -> float | list[float]: ...
 @overload
-def plain(value: Value | None) -> float | list[float] | None: ...
+def plain(value: None) -> None: ...
 def plain(value: Value | None) -> float | list[float] | None:
     """A value as JSON and YAML hold it: a series as a list."""
     return list(value) if isinstance(value, tuple) else value
 
 
-def parse_text(spec: MetricSpec, text: str) -> float | tuple[float, ...] | None:
-    """A value as typed in a form field: empty is None; a series takes values split by commas."""
-    text = text.strip()
-    if not text:
-        return None
-    if spec.series and "," in text:
-        return tuple(parse_value(spec, part) for part in text.split(",") if part.strip())
-    return parse_value(spec, text)
+# Between the values of a series typed as text: a semicolon, or a comma followed by a space.
+# A comma with no space after it is part of a number (77,5%), never a separator.
+_SEPARATOR = re.compile(r";|,(?=\s)")
+_SEPARATORS = (
+    "separate quarters with '; ' or ', ': a comma with no space after it is read as a decimal comma"
+)
+
+
+def split_series(text: str) -> list[str]:
+    """The values of a series typed as text: `78%, 76%, 73%` or `0,78; 0,76` (see _SEPARATOR)."""
+    return [part.strip() for part in _SEPARATOR.split(text) if part.strip()]
+
+
+def parse_given(spec: MetricSpec, raw: object) -> Value:
+    """A metric as given in a file, a batch cell or a form field: one value, or for a series
+    a list (YAML, JSON) or text holding several (`split_series`). Raises InputError naming
+    the metric."""
+    if isinstance(raw, str):
+        parts = split_series(raw)
+        if len(parts) < 2:
+            try:
+                return parse_value(spec, parts[0] if parts else raw)
+            except InputError as exc:
+                if spec.series and "," in raw:
+                    exc.message += f"; {_SEPARATORS}"
+                raise
+        if not spec.series:
+            raise InputError(
+                f"expected one value, got {len(parts)} in {raw!r} ('; ' and ', ' separate "
+                "values; a decimal comma has no space after it)",
+                field=spec.name,
+            )
+        return tuple(parse_value(spec, part) for part in parts)
+    if isinstance(raw, list | tuple):
+        if not spec.series:
+            raise InputError("expected one value, not a list", field=spec.name)
+        if not raw:
+            raise InputError("expected at least one value", field=spec.name)
+        return tuple(parse_value(spec, item) for item in raw)
+    return parse_value(spec, raw)
+
+
+def parse_text(spec: MetricSpec, text: str) -> Value | None:
+    """A value as typed in a form field: empty is None, else as `parse_given` reads it."""
+    return parse_given(spec, text) if text.strip() else None
+
+
+def understood(spec: MetricSpec, text: str) -> str:
+    """What a typed value will be saved as, in words, to show beside its field before it is
+    saved: "= 1.2%", "= 78%, 76%, 73% (3 quarters, oldest first)", "= 1,234,567"; "" for
+    an empty field. Raises the InputError `parse_text` raises, to show in its place."""
+    value = parse_text(spec, text)
+    if value is None:
+        return ""
+    if not isinstance(value, tuple):
+        return f"= {_exact(spec, value)}"
+    shown = ", ".join(_exact(spec, v) for v in value)
+    return f"= {shown} ({len(value)} quarters, oldest first)" if len(value) > 1 else f"= {shown}"
+
+
+def _exact(spec: MetricSpec, value: float) -> str:
+    """A value with every digit a person typed (format_value rounds for reading)."""
+    value += 0.0  # -0.0 shows as 0
+    if spec.unit == "percent":
+        return f"{_trim(value * 100, 6)}%"
+    if spec.unit == "currency":
+        return f"{value:,.2f}".removesuffix(".00")
+    return format_value(spec, value) if spec.unit == "months" else _trim(value, 6)
 
 
 def show_value(

@@ -2,13 +2,16 @@
 colours, a footer) and a logo beside it, validated like the bank: every error names its
 file, line and column.
 
-The logo must be an SVG or PNG file inside the folder, under 1 MB, and really what its name
-says; the report's renderer may then fetch that folder's files and nothing else of it.
+The logo must be an SVG or PNG file inside the folder, under 1 MB, at most 4000 pixels a
+side, and really what its name says; the report's renderer may then fetch that folder's
+files and nothing else of it. (The renderer drops a picture far larger than a page without a
+word, so its size in pixels is bounded like its size in bytes.)
 """
 
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +23,11 @@ from quicktest.domain.errors import InputError, InputErrors, did_you_mean
 from quicktest.sources.yamlfile import load_yaml
 
 MAX_LOGO = 1024 * 1024
+MAX_LOGO_SIDE = 4000  # pixels; a logo on an A4 cover needs a few hundred
+# CSS pixels in each absolute unit an SVG's width and height may be given in
+_PIXELS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54}
+_PIXELS["in"] = 96.0
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-z%]*)\s*$")
 Colour = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
 Line = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -93,13 +101,45 @@ def _logo(root: Path, name: str, located) -> Path:
         )
     data = path.read_bytes()
     if path.suffix.lower() == ".png":
-        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
             raise located.error(("logo",), f"{name!r} is not a PNG image")
+        pixels: tuple[float, float] = (
+            int.from_bytes(data[16:20], "big"),
+            int.from_bytes(data[20:24], "big"),
+        )
     else:
         try:
-            tag = ElementTree.fromstring(data).tag
+            svg = ElementTree.fromstring(data)
         except ElementTree.ParseError as exc:
             raise located.error(("logo",), f"{name!r} is not a readable SVG: {exc}") from None
-        if tag.rsplit("}", 1)[-1] != "svg":
+        if svg.tag.rsplit("}", 1)[-1] != "svg":
             raise located.error(("logo",), f"{name!r} is not an SVG image")
+        pixels = _svg_size(svg)
+    if max(pixels) > MAX_LOGO_SIDE:
+        width, height = (f"{side:.0f}" for side in pixels)
+        raise located.error(
+            ("logo",),
+            f"{name!r} is {width}x{height} pixels; a logo may be at most {MAX_LOGO_SIDE} "
+            f"pixels a side (scale it down)",
+        )
     return path
+
+
+def _svg_size(svg: ElementTree.Element) -> tuple[float, float]:
+    """An SVG's size in pixels: its width and height, each taken from the viewBox where it
+    is not given (a size in % or em follows the page and counts as 0)."""
+    box = (svg.get("viewBox") or "").replace(",", " ").split()
+    try:
+        width, height = (abs(float(n)) for n in box[2:4]) if len(box) == 4 else (0.0, 0.0)
+    except ValueError:
+        width, height = 0.0, 0.0
+    return _pixels(svg.get("width"), width), _pixels(svg.get("height"), height)
+
+
+def _pixels(length: str | None, otherwise: float) -> float:
+    if length is None or not length.strip():
+        return otherwise
+    match = _LENGTH.match(length)
+    if match is None or match.group(2) not in _PIXELS:
+        return 0.0
+    return float(match.group(1)) * _PIXELS[match.group(2)]

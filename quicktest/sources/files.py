@@ -4,9 +4,11 @@ so a failure (a full disk, a render that raises) leaves what was there)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import IO, Any
 
 from quicktest.domain.errors import InputError
 
@@ -26,34 +28,75 @@ def reading(path: str | os.PathLike[str], expected: str = "a file") -> Iterator[
         raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
 
 
-def write_whole(path: str | os.PathLike[str], data: bytes | str) -> None:
-    """Write `data` (text as UTF-8) to `path` atomically; an OSError becomes an InputError
-    naming the file."""
+# Errors that mean the disk (or the user's share of it, or a size limit) is full.
+_FULL = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "your disk quota is used up"}
+_FULL[errno.EFBIG] = "the file is larger than this disk or a limit allows"
+
+
+def _write_error(exc: OSError, target: str) -> InputError:
+    full = _FULL.get(exc.errno or 0)
+    if full:
+        return InputError(
+            f"cannot write: {full}; nothing was written (free some space, or write elsewhere)",
+            target,
+        )
+    return InputError(f"cannot write: {exc.strerror}", target)
+
+
+@contextmanager
+def whole_file(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """A file written in as many steps as need be that appears at `path` whole or not at all.
+
+    Yields a temporary file in the target's folder (text mode "w" is UTF-8); when the block
+    ends without error it is closed and renamed over `path` (taking the old file's
+    permissions); on any error it is removed and what was at `path` stays as it was. A full
+    disk, a used-up quota or a file-size limit while writing, and any fault of our own
+    closing or renaming, become one InputError naming `path`.
+    """
     import tempfile  # here, not above: `reading` is on every command's start-up path
 
     target = os.fspath(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     folder = os.path.dirname(os.path.abspath(target))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".quicktest-", suffix=".part")
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", target) from None
+        raise _write_error(exc, target) from None
+    handle = os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        if os.path.exists(target):
-            os.chmod(temporary, os.stat(target).st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except OSError as exc:
-        os.unlink(temporary)
-        raise InputError(f"cannot write: {exc.strerror}", target) from None
+        try:
+            yield handle
+        except OSError as exc:
+            if exc.errno in _FULL:
+                raise _write_error(exc, target) from None
+            raise
+        try:
+            handle.close()  # flushes the last of it: a full disk may show only now
+            _keep_mode(temporary, target)
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise _write_error(exc, target) from None
     except BaseException:
-        os.unlink(temporary)
+        with suppress(OSError):
+            handle.close()
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise
+
+
+def _keep_mode(temporary: str, target: str) -> None:
+    """The new file gets the permissions of the one it replaces, else the usual ones."""
+    if os.path.exists(target):
+        os.chmod(temporary, os.stat(target).st_mode & 0o777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+
+
+def write_whole(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write `data` (text as UTF-8) to `path` whole or not at all (see `whole_file`)."""
+    with whole_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _same(a: str, b: str) -> bool:

@@ -132,8 +132,7 @@ def _row(
             data["answers"][name] = options[name].get(cell.casefold(), cell)
             marks[("answers", name)] = (line, column)
         elif name in INPUTS:
-            series = INPUTS[name].series and "," in cell  # quarters, split by commas
-            data["metrics"][name] = [v.strip() for v in cell.split(",")] if series else cell
+            data["metrics"][name] = cell  # read as a form field is: quarters by '; ' or ', '
             marks[("metrics", name)] = (line, column)
         else:
             data[name] = cell

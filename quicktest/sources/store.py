@@ -1,25 +1,33 @@
 """Sessions in SQLite: every answer and metric committed the moment it is given.
 
-WAL mode lets two processes use one store at once; the schema version lives in
-`PRAGMA user_version` and older stores are migrated forward when opened.
+The file is ours alone: SQLite's `PRAGMA application_id` marks it as a quicktest store, and
+quicktest writes only to a new or empty file or to its own store (marked, or made before the
+mark and holding exactly our tables). Any other file is refused without a byte changed.
+WAL mode lets several processes use one store at once; the schema version lives in
+`PRAGMA user_version`, and older stores are migrated forward, under a write lock, when opened.
+A stored session this version cannot read (damaged, or written by a newer quicktest) is set
+apart and named (`Damaged`); the others are read as usual.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
-from quicktest.domain.session import DONE, IN_PROGRESS, Session
-from quicktest.domain.units import Value, plain
+from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Session
+from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
 from quicktest.sources.locations import default_store_path
 
 WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
@@ -66,6 +74,36 @@ MIGRATIONS = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# "QkTs" in the SQLite header (offset 68): this file is a quicktest session store.
+APPLICATION_ID = 0x516B5473
+_SQLITE = b"SQLite format 3\x00"
+_NOT_OURS = "nothing was changed (use --db PATH or QUICKTEST_DB to choose another store)"
+
+
+class Damaged(NamedTuple):
+    """A stored session this version cannot read: damaged, or written by a newer quicktest.
+    It is left out of every listing and read, and named so that it can be dealt with."""
+
+    id: str
+    field: str  # state, date, answers.renewal_case, metrics.nrr, ...
+    what: str
+
+    def __str__(self) -> str:
+        return f"session {self.id}: {self.field}: {self.what}"
+
+
+class Listing(NamedTuple):
+    """The sessions that were read, and those that could not be."""
+
+    sessions: list[Session]
+    damaged: list[Damaged]
+
+
+class _Unreadable(Exception):
+    def __init__(self, field: str, what: str) -> None:
+        super().__init__(what)
+        self.field, self.what = field, what
+
 
 def _fold(name: str) -> str:
     """A name compared as people mean it: any case, any script, spaces folded."""
@@ -76,8 +114,63 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
+def _marked(db: sqlite3.Connection) -> bool:
+    """Whether the file is marked as a quicktest store."""
+    return bool(db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
+
+
+def _version(db: sqlite3.Connection) -> int:
+    """The store's schema version; one newer than this quicktest knows is refused."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"store schema version {version} is newer than this quicktest knows "
+            f"({SCHEMA_VERSION}); upgrade quicktest"
+        )
+    return version
+
+
+def _ours(db: sqlite3.Connection) -> bool:
+    """Whether quicktest may write to this database: marked as ours; or unmarked and empty;
+    or unmarked with exactly the tables of one of our versions (a store made before the
+    mark). Anything else is another program's."""
+    (mark,) = db.execute("PRAGMA application_id").fetchone()
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if mark:
+        return bool(mark == APPLICATION_ID)
+    if version == 0:
+        return db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    return version <= SCHEMA_VERSION and _tables(db) == _schema(version)
+
+
+def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table's columns: name, type, not null, default and key, as SQLite reports them."""
+    names = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' "
+        "ESCAPE '!' ORDER BY name"
+    ).fetchall()
+    return {
+        name: db.execute("SELECT * FROM pragma_table_info(?)", (name,)).fetchall()
+        for (name,) in names
+    }
+
+
+@cache
+def _schema(version: int) -> dict[str, list[tuple[Any, ...]]]:
+    """The tables a store of `version` holds: made by its migrations in memory."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            db.executescript(step)
+        return _tables(db)
+    finally:
+        db.close()
+
+
 class Store:
     """A session store in one SQLite file."""
+
+    db: sqlite3.Connection
 
     def __init__(
         self,
@@ -87,43 +180,87 @@ class Store:
     ) -> None:
         """Open (or create) the store; a write waits up to `lock_wait` seconds for another
         process's lock (the app waits briefly and says "not saved" rather than freeze).
-        `today` dates a session given no date (tests hand in a fixed day)."""
+        `today` dates a session given no date (tests hand in a fixed day).
+
+        Raises InputError for a file that is not ours (changing nothing), a store of a newer
+        version, and a store that cannot be opened or created."""
         self.today = today
         self.path = path or Path(default_store_path())
-        # A store on a read-only disk (or in a folder we may not write to) opens for reading:
-        # its sessions can still be listed, shown, exported and reported; writes are refused.
+        # A store on a read-only disk (or that we may not write) opens for reading: its
+        # sessions can still be listed, shown, exported and reported; writes are refused.
         writable = os.access(self.path.parent, os.W_OK)
-        self.read_only = self.path.is_file() and not writable
+        self.read_only = self.path.is_file() and not (writable and os.access(self.path, os.W_OK))
         if self.path.parent.is_dir() and not self.path.exists() and not writable:
             raise InputError(
                 f"cannot create the session store: its folder is on a read-only disk or "
                 f"you cannot write to it ({WRITABLE_PLACE})",
                 str(self.path),
             )
+        db = None
         try:
+            self._refuse_another_programs_file()
             if self.read_only:
-                self.db = self._open_read_only()
+                db = self._open_read_only()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path, timeout=lock_wait, isolation_level=None)
-                self.db.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
+                db = sqlite3.connect(self.path, timeout=lock_wait, isolation_level=None)
+                db.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
+            self.db = db
+            db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            if "not a database" not in str(exc):
+            if not self.read_only:
+                db.execute("PRAGMA journal_mode = WAL")
+        except BaseException as exc:
+            if db is not None:
+                db.close()
+            if isinstance(exc, sqlite3.Error | OSError):
                 raise InputError(
                     f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
                 ) from None
+            raise
+
+    def _refuse_another_programs_file(self) -> None:
+        """Refuse, without changing a byte, a file quicktest must not write: anything but a
+        new or empty file, a store marked as ours, or an older store made before the mark
+        whose tables are exactly ours. The header is read directly; only an unmarked SQLite
+        file is opened, read-only, to see its tables."""
+        try:
+            with self.path.open("rb") as file:
+                header = file.read(100)
+        except FileNotFoundError:
+            return
+        if not header:
+            return
+        if len(header) < 100 or not header.startswith(_SQLITE):
             raise InputError(
-                "is not a quicktest session store (not an SQLite file); nothing was changed "
-                "(use --db PATH or QUICKTEST_DB to choose the store)",
+                f"is not a quicktest session store (not an SQLite file); {_NOT_OURS}",
                 str(self.path),
-            ) from None
-        except (sqlite3.Error, OSError) as exc:
-            raise InputError(
-                f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
-            ) from None
+            )
+        if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+            return
+        look = sqlite3.connect(self._looking_uri(), uri=True, isolation_level=None)
+        try:
+            ours = _ours(look)
+        finally:
+            look.close()
+        if not ours:
+            raise self._another_programs()
+
+    def _looking_uri(self) -> str:
+        """How to look at a file without leaving anything behind: as a fixed file, unless a
+        write-ahead log beside it holds changes not yet in it (then read with the log, whose
+        files already exist)."""
+        uri = self.path.absolute().as_uri()
+        log, index = (self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
+        live = log.is_file() and log.stat().st_size and index.is_file()
+        return f"{uri}?mode=ro" if live else f"{uri}?immutable=1"
+
+    def _another_programs(self) -> InputError:
+        return InputError(
+            f"belongs to another program: it is an SQLite database, not a quicktest session "
+            f"store; {_NOT_OURS}",
+            str(self.path),
+        )
 
     def _open_read_only(self) -> sqlite3.Connection:
         """Open without the WAL's shared-memory file, which a read-only folder cannot hold.
@@ -137,7 +274,9 @@ class Store:
                 f"it is read-only and {log.name} holds sessions not yet merged into it; copy "
                 "both files to a writable folder and open them there once"
             )
-        return sqlite3.connect(f"{self.path.as_uri()}?immutable=1", uri=True, isolation_level=None)
+        return sqlite3.connect(
+            f"{self.path.absolute().as_uri()}?immutable=1", uri=True, isolation_level=None
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -148,15 +287,25 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _cannot_write(self) -> InputError:
+        return InputError(
+            f"cannot write to the session store: it is on a read-only disk, or you may not "
+            f"write to it or its folder; its sessions can be read, not changed ({WRITABLE_PLACE})",
+            str(self.path),
+        )
+
+    def check_writable(self) -> None:
+        """Raise, before a command starts, the InputError its first write would raise: the
+        store is on a read-only disk or may not be written, or another process holds its
+        write lock for longer than the lock wait."""
+        with self.writing():
+            pass
+
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
         """One transaction, committed on leaving: a killed process loses nothing before it."""
         if self.read_only:
-            raise InputError(
-                f"cannot write to the session store: it is on a read-only disk or in a folder "
-                f"you cannot write to; its sessions can be read, not changed ({WRITABLE_PLACE})",
-                str(self.path),
-            )
+            raise self._cannot_write()
         try:
             self.db.execute("BEGIN IMMEDIATE")
             yield self.db
@@ -171,18 +320,31 @@ class Store:
             raise
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"store schema version {version} is newer than this quicktest knows "
-                f"({SCHEMA_VERSION}); upgrade quicktest"
-            )
-        for step in range(version, SCHEMA_VERSION):
-            with self.writing() as db:
+        """Bring the store to this version and mark it as ours, under the write lock (taken
+        before the version is read), so that any number of processes opening a new store at
+        once find it made exactly once."""
+        db = self.db
+        if _marked(db) and _version(db) == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            if _version(db) == SCHEMA_VERSION:
+                return  # a store made before the mark: read it as it is
+            raise self._cannot_write()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not _ours(db):  # made by another program since it was looked at
+                raise self._another_programs()
+            for step in range(_version(db), SCHEMA_VERSION):
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {step + 1}")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
     # --- sessions ---------------------------------------------------------------------------
 
@@ -243,11 +405,25 @@ class Store:
         return partial
 
     def get(self, session_id: str) -> Session:
-        (session,) = self._load("id = ?", [self.resolve(session_id)])
+        """One session by id or unique prefix; InputError naming the field of one this
+        version cannot read."""
+        listing = self._load("id = ?", [self.resolve(session_id)])
+        if listing.damaged:
+            raise InputError(
+                f"{listing.damaged[0]}; this version of quicktest cannot read it (the store's "
+                "other sessions are read as usual)",
+                str(self.path),
+            )
+        (session,) = listing.sessions
         return session
 
     def list(self, client: str | None = None, state: str | None = None) -> list[Session]:
-        """Sessions, the latest first: by date, then by last change, then by creation."""
+        """Sessions, the latest first: by date, then by last change, then by creation. Those
+        this version cannot read are left out: `listing` names them."""
+        return self.listing(client, state).sessions
+
+    def listing(self, client: str | None = None, state: str | None = None) -> Listing:
+        """The sessions `list` gives, and those left out because they cannot be read."""
         where, params = ["1=1"], []
         if client:
             same = self._spellings(client)
@@ -258,8 +434,9 @@ class Store:
             params.append(state)
         return self._load(" AND ".join(where), params)
 
-    def _load(self, where: str, params: list[str]) -> list[Session]:
-        """The sessions matching `where`, with their answers and metrics, in three queries."""
+    def _load(self, where: str, params: list[str]) -> Listing:
+        """The sessions matching `where`, with their answers and metrics, in three queries;
+        each one this version cannot read is set apart with its first fault."""
         chosen = f"SELECT id FROM sessions WHERE {where}"
         rows = self.db.execute(
             "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
@@ -269,18 +446,40 @@ class Store:
         ).fetchall()
         answers: dict[str, dict[str, str]] = {row[0]: {} for row in rows}
         metrics: dict[str, dict[str, Value]] = {row[0]: {} for row in rows}
+        damaged: dict[str, Damaged] = {}
+
+        def unreadable(session_id: str, fault: _Unreadable) -> None:
+            damaged.setdefault(session_id, Damaged(session_id, fault.field, fault.what))
+
+        for row in rows:
+            try:
+                _check_session(row)
+            except _Unreadable as fault:
+                unreadable(row[0], fault)
         for session_id, question_id, option_id in self.db.execute(
             "SELECT session_id, question_id, option_id FROM answers "
             f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
             params,
         ):
-            answers[session_id][question_id] = option_id
+            if isinstance(question_id, str) and isinstance(option_id, str):
+                answers[session_id][question_id] = option_id
+            else:
+                unreadable(session_id, _Unreadable(f"answers.{question_id}", _not_text(option_id)))
         for session_id, name, value in self.db.execute(
             f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
         ):
-            loaded = json.loads(value)
-            metrics[session_id][name] = tuple(loaded) if isinstance(loaded, list) else loaded
-        return [Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]]) for row in rows]
+            try:
+                metrics[session_id][name] = _stored_metric(name, value)
+            except _Unreadable as fault:
+                unreadable(session_id, fault)
+        return Listing(
+            [
+                Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]])
+                for row in rows
+                if row[0] not in damaged
+            ],
+            [damaged[row[0]] for row in rows if row[0] in damaged],
+        )
 
     def respondents(self, client: str, first: str | None = None) -> list[Session]:
         """The client's latest session of each respondent, newest first; with `first`, that
@@ -407,3 +606,66 @@ class Store:
                 "INSERT INTO metrics VALUES (?,?,?)",
                 [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
             )
+
+
+# --- reading stored values back: what this version cannot use is named, never guessed ------
+
+
+def _shown(value: object) -> str:
+    """A stored value as a message quotes it: its Python form, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _not_text(value: object) -> str:
+    return f"expected text, found {_shown(value)}"
+
+
+def _check_session(row: tuple[Any, ...]) -> None:
+    """Raise _Unreadable for the first field of a session row this version cannot use."""
+    _, client, respondent, date, state, bank_id, bank_version, position, digest = row
+    if state not in STATES:
+        raise _Unreadable(
+            "state", f"{_shown(state)} is not a state this version of quicktest knows"
+        )
+    names = {"client": client, "respondent": respondent}
+    texts = {"bank_id": bank_id, "bank_version": bank_version, "bank_digest": digest}
+    for field, value in {**names, **texts}.items():
+        if not isinstance(value, str) and not (field in names and value is None):
+            raise _Unreadable(field, _not_text(value))
+    try:
+        datetime.date.fromisoformat(date)
+    except (TypeError, ValueError):
+        found = f"expected a date such as 2026-11-02, found {_shown(date)}"
+        raise _Unreadable("date", found) from None
+    if not isinstance(position, int) or position < 0:
+        raise _Unreadable("position", f"expected a question number, found {_shown(position)}")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _stored_metric(name: object, text: object) -> Value:
+    """A stored metric as JSON text, checked like a metric given now: a known name, finite
+    numbers within its bounds, a list only for a series."""
+    field = f"metrics.{name}"
+    spec = INPUTS.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise _Unreadable(field, "a metric this version of quicktest does not know")
+    try:
+        if not isinstance(text, str):
+            raise ValueError(text)
+        loaded = json.loads(text, parse_int=float, parse_constant=_refuse_constant)
+    except ValueError:
+        raise _Unreadable(field, f"not a stored number: {_shown(text)}") from None
+    values = loaded if isinstance(loaded, list) else [loaded]
+    if isinstance(loaded, list) and not (spec.series and loaded):
+        raise _Unreadable(field, f"not a stored value of {name}: {_shown(text)}")
+    for value in values:
+        if not isinstance(value, float) or not math.isfinite(value):
+            raise _Unreadable(field, f"not a stored number: {_shown(text)}")
+        if not in_bounds(spec, value):
+            shown = format_value(spec, value)
+            raise _Unreadable(field, f"{shown} is out of bounds, expected {bounds(spec)}")
+    return tuple(values) if isinstance(loaded, list) else values[0]
