@@ -119,6 +119,12 @@ def test_a_store_on_a_read_only_disk_is_read_and_never_changed(cli, tmp_path):
         shown = readme_message(refused.err, store, "/media/backup/sessions.db")
         assert f"```text\n{shown}\n```" in TROUBLESHOOTING
         assert cli("sessions", "delete", session, "--db", store).code == 2
+        for writing in (  # refused before they start: no app, no server, no link
+            ("run", "--client", "Acme"),
+            ("serve", "--port", "0"),
+            ("invite", "--client", "Acme", "--respondent", "Dana"),
+        ):
+            assert cli(*writing, "--db", store).code == 2, writing
         with Store(store) as opened, pytest.raises(InputError) as up_front:
             opened.check_writable()  # what serve and every writing command ask first
         up_front_message = f"quicktest: {up_front.value}"
@@ -250,3 +256,17 @@ def test_any_terminal_encoding_prints_what_it_can(tmp_path, encoding):
     assert proc.returncode == 0, proc.stderr
     shown = proc.stdout.decode(encoding)
     assert "GmbH" in shown and "Hollow Usage" in shown
+
+
+def test_sessions_list_names_a_damaged_session_and_lists_the_rest(cli, tmp_path):
+    store = tmp_path / "s.db"
+    good = cli("sessions", "import", EXAMPLES / "healthy.yaml", "--db", store).out.strip()
+    bad = cli("sessions", "import", EXAMPLES / "vibe_revenue.yaml", "--db", store).out.strip()
+    with contextlib.closing(sqlite3.connect(store)) as db, db:
+        db.execute("UPDATE metrics SET value = 'NaN' WHERE session_id = ? AND name = 'nrr'", (bad,))
+    listed = cli("sessions", "list", "--db", store)
+    assert listed.code == 0 and good in listed.out and bad not in listed.out
+    assert f"warning: session {bad}: metrics.nrr: " in listed.err
+    assert f"quicktest sessions delete {bad} removes it" in listed.err
+    shown = cli("sessions", "show", bad, "--db", store)
+    assert shown.code == 2 and f"session {bad}" in shown.err and "metrics.nrr" in shown.err

@@ -127,14 +127,57 @@ async def test_bad_metric_values_are_marked_at_the_field_and_lose_nothing(bank, 
         assert app.screen.query_one("#m-nrr", Input).has_class("-invalid")
         app.screen.query_one("#m-grr", Input).focus()
         await pilot.press(*"93%")
-        assert text(app, "#e-grr") == ""
+        assert text(app, "#e-grr") == "= 93%"  # shown as understood before it is saved
         app.screen.query_one("#m-nrr", Input).value = "90%"  # now GRR would exceed NRR
         await pilot.pause()
         assert text(app, "#e-nrr").startswith("GRR 93% is above NRR 90%")
         app.screen.query_one("#m-arr", Input).focus()
         await pilot.press(*"12M")
         await pilot.pause()
+        assert text(app, "#e-arr") == "= 12,000,000"
     assert store.get(session.id).metrics == {"logo_retention": 0.9, "grr": 0.93, "arr": 12_000_000}
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "shown", "stored"),
+    [
+        ("logo_retention", "1.2", None, None),  # a fraction over 100%: refused, never 1.2%
+        ("logo_retention", "1.2%", "= 1.2%", 0.012),
+        ("nrr", "1.5", "= 150%", 1.5),
+        ("grr", "5", None, None),  # 5% or 500%: refused with both readings
+        ("gross_margin", "77,5%", "= 77.5%", 0.775),  # one value, not 77% and 5%
+        ("gross_margin", "78%; 76%; 73%", "= 78%, 76%, 73% (3 quarters, oldest first)", None),
+    ],
+)
+async def test_the_metrics_form_shows_each_value_as_understood(
+    bank, store, name, typed, shown, stored
+):
+    """One rule for every percentage field: the form says what it understood before it
+    saves it, or why it cannot, and a stored value shows again exactly as it reads back."""
+    session = answered_session(bank, store, {})
+    app = app_for(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.go("metrics")
+        await pilot.pause()
+        app.screen.query_one(f"#m-{name}", Input).value = typed
+        await pilot.pause()
+        note = text(app, f"#e-{name}")
+        if shown is None:
+            assert note and app.screen.query_one(f"#m-{name}", Input).has_class("-invalid")
+        else:
+            assert note == shown
+        await asyncio.to_thread(app.saver.flush)
+    saved = store.get(session.id).metrics.get(name)
+    if stored is not None:
+        assert saved == pytest.approx(stored)
+    if shown is None:
+        assert saved is None
+    again = app_for(bank, store, resume=session.id)
+    async with again.run_test(size=SIZE) as pilot:
+        again.go("metrics")
+        await pilot.pause()
+        if saved is not None:  # shown back as typed: saving it again changes nothing
+            assert text(again, f"#e-{name}") == shown
 
 
 async def exported(bank, store, session) -> tuple[str, list[str]]:

@@ -20,6 +20,7 @@ def created(
     """A new session for the respondent and its invite; the token, to be shown only now."""
     from quicktest.sources import invites
 
+    workspace.check_writable()
     return invites.create(
         workspace.store,
         workspace.bank,
@@ -40,6 +41,7 @@ def listed(workspace: Workspace) -> list[Invite]:
 def revoked(workspace: Workspace, invite_id: str) -> Invite:
     from quicktest.sources import invites
 
+    workspace.check_writable()
     return invites.revoke(workspace.store, invite_id)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from quicktest.app.reading import FullRead, full_read
 from quicktest.app.workspace import Workspace
 from quicktest.domain.response import Response, StaleAnswer
-from quicktest.domain.session import IN_PROGRESS, Session
+from quicktest.domain.session import IN_PROGRESS, Listing, Session
 
 
-def listed(workspace: Workspace, client: str | None = None) -> list[Session]:
-    """The sessions, the latest first (a client's only, named in any case or script)."""
-    return workspace.store.list(client=client)
+def listed(workspace: Workspace, client: str | None = None) -> Listing:
+    """The sessions, the latest first (a client's only, named in any case or script), and
+    those this version cannot read, named so that they can be dealt with."""
+    return workspace.store.listing(client=client)
 
 
 def unfinished(workspace: Workspace) -> list[Session]:
@@ -39,11 +40,13 @@ def imported(workspace: Workspace, path: str) -> tuple[Session, tuple[StaleAnswe
     bank no longer has (kept, and named)."""
     from quicktest.sources.answersfile import load_answers
 
+    workspace.check_writable()
     response = load_answers(path, workspace.bank)
     return workspace.store.add(response, workspace.bank), response.stale
 
 
 def deleted(workspace: Workspace, session_id: str) -> str:
+    workspace.check_writable()
     return workspace.store.delete(session_id)
 
 

@@ -61,6 +61,11 @@ class Workspace:
             self._store = Store(Path(self.db_path))
         return self._store
 
+    def check_writable(self) -> None:
+        """Refuse, before a command that writes starts, a store it could not write: on a
+        read-only disk, not ours, or locked by another process past the lock wait."""
+        self.store.check_writable()
+
     def kept_files(self, *inputs: str | None) -> list[str]:
         """Files a command must never write over: its inputs, the bank's files and the
         session store with its journal files."""

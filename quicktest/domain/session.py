@@ -76,3 +76,22 @@ class Session(NamedTuple):
         if value is not None:
             metrics[name] = value
         return self._replace(metrics=MappingProxyType(metrics))
+
+
+class Damaged(NamedTuple):
+    """A stored session this version cannot read: damaged, or written by a newer quicktest.
+    It is left out of every listing and read, and named so that it can be dealt with."""
+
+    id: str
+    field: str  # state, date, answers.renewal_case, metrics.nrr, ...
+    what: str
+
+    def __str__(self) -> str:
+        return f"session {self.id}: {self.field}: {self.what}"
+
+
+class Listing(NamedTuple):
+    """The sessions that were read, and those that could not be."""
+
+    sessions: list[Session]
+    damaged: list[Damaged]

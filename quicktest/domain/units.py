@@ -269,6 +269,15 @@ def understood(spec: MetricSpec, text: str) -> str:
     return f"= {shown} ({len(value)} quarters, oldest first)" if len(value) > 1 else f"= {shown}"
 
 
+def as_typed(spec: MetricSpec, value: Value) -> str:
+    """A stored value as a person would type it so that it reads back the same: a form
+    field shows it, and saving the field again changes nothing (`show_value` rounds)."""
+    if isinstance(value, tuple):
+        return "; ".join(as_typed(spec, v) for v in value)
+    value += 0.0  # -0.0 shows as 0
+    return f"{_trim(value * 100, 6)}%" if spec.unit == "percent" else _trim(value, 6)
+
+
 def _exact(spec: MetricSpec, value: float) -> str:
     """A value with every digit a person typed (format_value rounds for reading)."""
     value += 0.0  # -0.0 shows as 0

@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
-from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Session
+from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Damaged, Listing, Session
 from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
 from quicktest.sources.locations import default_store_path
 
@@ -78,25 +78,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 APPLICATION_ID = 0x516B5473
 _SQLITE = b"SQLite format 3\x00"
 _NOT_OURS = "nothing was changed (use --db PATH or QUICKTEST_DB to choose another store)"
-
-
-class Damaged(NamedTuple):
-    """A stored session this version cannot read: damaged, or written by a newer quicktest.
-    It is left out of every listing and read, and named so that it can be dealt with."""
-
-    id: str
-    field: str  # state, date, answers.renewal_case, metrics.nrr, ...
-    what: str
-
-    def __str__(self) -> str:
-        return f"session {self.id}: {self.field}: {self.what}"
-
-
-class Listing(NamedTuple):
-    """The sessions that were read, and those that could not be."""
-
-    sessions: list[Session]
-    damaged: list[Damaged]
 
 
 class _Unreadable(Exception):

@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
+    workspace.check_writable()  # every answer is saved as it is given
     chosen = args.invite_session or args.resume
     resume = sessions.resolved(workspace, chosen) if chosen else None
     spec = revenue_spec(args, args.revenue)

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         ) from None
     # What would break every browser tab is refused here, once, before anything starts.
     workspace.bank  # noqa: B018 - a bank that does not load
-    workspace.store  # noqa: B018 - a store that is not a session store
+    workspace.check_writable()  # a store it could not write: remote answers would be lost
     _check_listen(args.host, args.port)
     command = [sys.executable, "-m", "quicktest", "run"]
     for flag, value in (("--questions", args.questions), ("--db", args.db)):

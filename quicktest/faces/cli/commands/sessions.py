@@ -46,7 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.action == "list":
-        listed = [s.summary() for s in sessions.listed(workspace, args.client)]
+        found = sessions.listed(workspace, args.client)
+        for damaged in found.damaged:
+            print(
+                f"quicktest: {workspace.db_path}: warning: {damaged} (left out; quicktest "
+                f"sessions delete {damaged.id} removes it)",
+                file=sys.stderr,
+            )
+        listed = [s.summary() for s in found.sessions]
         if args.format == "json":
             print_json(listed)
         elif listed:

@@ -1,4 +1,5 @@
-"""The optional metrics: each field checked as it is typed and saved once it is valid."""
+"""The optional metrics: each field checked as it is typed, shown as understood ("= 1.2%")
+and saved once it is valid."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS, check_consistent
 from quicktest.domain.session import Session
-from quicktest.domain.units import parse_text, show_value
+from quicktest.domain.units import as_typed, parse_text, understood
 from quicktest.faces.tui.messages import MetricChanged
 
 
@@ -26,9 +27,9 @@ class MetricsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            "Optional metrics confirm or weaken each pattern. Type 115%, 115 or "
-            "1.15; amounts as 1.2M or 250K; quarters oldest first, split by commas. "
-            "Each valid value is saved at once. Esc when done.",
+            "Optional metrics confirm or weaken each pattern. Type 115% (or 1.15); "
+            "amounts as 1.2M or 250K; quarters oldest first, split by ; (78%; 76%). "
+            "Each value is shown as understood and saved once valid. Esc when done.",
             id="metrics-intro",
         )
         with VerticalScroll(id="metrics"):
@@ -40,12 +41,17 @@ class MetricsScreen(Screen[None]):
                         yield Static(spec.help, classes="metric-help")
                     with Vertical(classes="metric-field"):
                         yield Input(
-                            "" if value is None else show_value(spec, value),
+                            "" if value is None else as_typed(spec, value),
                             placeholder=spec.unit,
                             id=f"m-{spec.name}",
                             compact=True,
                         )
-                        yield Static("", id=f"e-{spec.name}", classes="metric-error", markup=False)
+                        yield Static(
+                            "" if value is None else understood(spec, as_typed(spec, value)),
+                            id=f"e-{spec.name}",
+                            classes="metric-note",
+                            markup=False,
+                        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -57,6 +63,7 @@ class MetricsScreen(Screen[None]):
         spec = INPUTS[name]
         try:
             value = parse_text(spec, event.value)
+            shown = understood(spec, event.value)
             candidate = (
                 {**self.values, name: value}
                 if value is not None
@@ -66,7 +73,7 @@ class MetricsScreen(Screen[None]):
         except InputError as exc:
             self._mark(name, exc.message)
             return
-        self._mark(name, None)
+        self._mark(name, None, shown)
         if self.values.get(name) != value:
             self.values = candidate
             self.app.post_message(MetricChanged(name, value))
@@ -75,9 +82,12 @@ class MetricsScreen(Screen[None]):
     def next_field(self) -> None:
         self.focus_next(Input)
 
-    def _mark(self, name: str, problem: str | None) -> None:
+    def _mark(self, name: str, problem: str | None, shown: str = "") -> None:
+        """Beside the field: what is wrong with it, or the value as it will be saved."""
         self.query_one(f"#m-{name}", Input).set_class(problem is not None, "-invalid")
-        self.query_one(f"#e-{name}", Static).update(problem or "")
+        note = self.query_one(f"#e-{name}", Static)
+        note.set_class(problem is not None, "-invalid")
+        note.update(problem or shown)
 
     def action_done(self) -> None:
         self.dismiss(None)
