@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 
+from .conftest import text_of
+
 
 def responses(tmp_path, rows, header):
     path = tmp_path / "responses.csv"
@@ -74,11 +76,57 @@ def test_unknown_column_is_refused_with_a_hint(cli, tmp_path):
     )
 
 
-def test_pdf_per_row(cli, tmp_path):
-    path = responses(tmp_path, [["Acme", "", "activity", "", "", "", ""]], HEADER)
+def test_each_pdf_is_named_after_its_client_and_respondent(cli, tmp_path):
+    rows = [
+        ["Acme Analytics", "Dana Lee, CFO", "activity", "", "", "", ""],
+        ["Ärzte GmbH", "", "concessions", "", "", "", ""],
+    ]
     out_dir = tmp_path / "out"
-    assert cli("batch", path, "-o", out_dir, "--pdf").code == 0
-    assert (out_dir / "line-2.pdf").read_bytes().startswith(b"%PDF")
+    assert cli("batch", responses(tmp_path, rows, HEADER), "-o", out_dir, "--pdf").code == 0
+    pdfs = sorted(p.name for p in out_dir.glob("*.pdf"))
+    assert pdfs == ["acme-analytics-dana-lee-cfo-line-2.pdf", "ärzte-gmbh-line-3.pdf"]
+    assert all((out_dir / name).read_bytes().startswith(b"%PDF") for name in pdfs)
+    assert "Dana Lee, CFO" in text_of(out_dir / pdfs[0])
+
+
+def test_a_folder_with_files_a_batch_did_not_write_is_refused(cli, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "board-deck.pdf").write_bytes(b"someone else's")
+    path = responses(tmp_path, [["Acme", "Dana", "activity", "", "", "", ""]], HEADER)
+    result = cli("batch", path, "-o", out_dir, "--pdf")
+    assert result.code == 2
+    assert f"{out_dir}: --out: holds files a batch did not write (board-deck.pdf)" in result.err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["board-deck.pdf"]
+
+
+def test_a_second_batch_replaces_only_its_own_earlier_files(cli, tmp_path):
+    """The earlier run's PDFs go, so no earlier client's report sits beside the new ones."""
+    out_dir = tmp_path / "out"
+    first = [["Old Client", "Sam", "activity", "", "", "", ""], ["Acme", "Dana", "", "", "", "", ""]]
+    assert cli("batch", responses(tmp_path, first, HEADER), "-o", out_dir, "--pdf").code == 0
+    assert len(list(out_dir.glob("*.pdf"))) == 2
+    second = [["Acme", "Dana", "concessions", "", "", "", ""]]
+    assert cli("batch", responses(tmp_path, second, HEADER), "-o", out_dir, "--pdf").code == 0
+    assert sorted(p.name for p in out_dir.glob("*.pdf")) == ["acme-dana-line-2.pdf"]
+    reads = (out_dir / "reads.jsonl").read_text().splitlines()
+    assert [json.loads(line)["client"] for line in reads] == ["Acme"]
+    assert not [p for p in out_dir.iterdir() if p.name.startswith(".quicktest-staging")]
+
+
+def test_a_batch_that_stops_changes_nothing_in_its_folder(cli, tmp_path):
+    """A full disk while the reads are written is exit 2, and the folder is as it was."""
+    from .test_trust import tiny_disk
+
+    with tiny_disk(tmp_path / "disk", "64k") as disk:
+        out_dir = disk / "out"
+        one = responses(tmp_path, [["Acme", "Dana", "activity", "", "", "", ""]], HEADER)
+        assert cli("batch", one, "-o", out_dir).code == 0
+        before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+        many = responses(tmp_path, [["Acme", "Dana", "activity", "", "", "", ""]] * 400, HEADER)
+        result = cli("batch", many, "-o", out_dir)
+        assert result.code == 2 and "the disk is full" in result.err
+        assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
 
 
 def test_ten_thousand_generated_rows(cli, tmp_path, bank):

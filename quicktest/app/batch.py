@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
+from quicktest.app.batchfolder import BatchFolder, pdf_name
 from quicktest.app.reading import full_read
 from quicktest.app.report import Renderer, write_report
 from quicktest.app.workspace import Workspace
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 BLOCK = 500  # rows a worker scores at a time: large enough that passing them costs little
 PARALLEL_FROM = 256 * 1024  # bytes of responses (about 2,000 rows) before workers pay off
-READS = "reads.jsonl"
 
 
 class Scored(NamedTuple):
@@ -58,7 +58,7 @@ class Job(NamedTuple):
     """What the workers need, forked with them: the bank's compiled rules cannot be pickled."""
 
     rows: ResponsesFile
-    out_dir: Path | None
+    out_dir: Path | None  # where the PDFs go: the batch folder's staging folder
     pdf: Renderer | None
     brand: Brand | None
 
@@ -81,29 +81,47 @@ def run(
     to `sink`; each wrong row is handed to `skipped(line, reason)`; with `pdf` (the report
     face) each good row's report is written into `out_dir`. `progress()` starts a progress
     display and gives its callback (the line read so far; None when done)."""
-    global _FORKED
     from quicktest.sources.responses import ResponsesFile
 
     if pdf and out_dir is None:
         raise InputError("--pdf needs -o OUT_DIR to write the reports into", field="--pdf")
     bank = workspace.bank
-    workers = _workers(responses, jobs)
     rows = ResponsesFile(responses, bank)  # a bad header is refused before any output is made
-    kept = workspace.kept_files(str(responses))
-    out, partial = _open_out(out_dir, kept) if out_dir else (sink, None)
+    folder = BatchFolder(out_dir, workspace.kept_files(str(responses))) if out_dir else None
     dominant: Counter[str] = Counter()
     errors: list[str] = []
+    with ExitStack() as stack:
+        out = stack.enter_context(folder.reads()) if folder else sink
+        staged = stack.enter_context(folder.staging()) if folder and pdf else None
 
-    def write(lines: list[Scored]) -> None:
-        for item in lines:
-            if item.text:
-                out.write(item.text + "\n")
-                dominant[item.dominant] += 1
-            else:  # a wrong row, reported with its line and skipped
-                errors.append(f"line {item.line}: {item.error}")
-                skipped(item.line, item.reason)
+        def write(lines: list[Scored]) -> None:
+            for item in lines:
+                if item.text:
+                    out.write(item.text + "\n")
+                    dominant[item.dominant] += 1
+                else:  # a wrong row, reported with its line and skipped
+                    errors.append(f"line {item.line}: {item.error}")
+                    skipped(item.line, item.reason)
 
-    _FORKED = Job(rows, out_dir, pdf, brand)
+        _score_all(rows, write, progress, _workers(responses, jobs), Job(rows, staged, pdf, brand))
+        if folder:
+            folder.finish(staged)
+    scored = sum(dominant.values())
+    counts = {p.id: dominant[p.id] for p in bank.patterns} | {"none": dominant["none"]}
+    return Summary(scored + len(errors), scored, counts, errors)
+
+
+def _score_all(
+    rows: ResponsesFile,
+    write: Callable[[list[Scored]], None],
+    progress: Callable[[], Callable[[int | None], None]],
+    workers: int,
+    job: Job,
+) -> None:
+    """Read the rows in blocks, score each block here or in a worker, and hand the blocks'
+    results to `write` in the order the rows were read."""
+    global _FORKED
+    _FORKED = job
     # Every row makes thousands of small objects that die with it, none in a cycle: the
     # collector need not keep scanning the bank and the modules for them.
     gc.freeze()
@@ -120,40 +138,11 @@ def run(
                 write(pending.popleft().get())
         while pending:
             write(pending.popleft().get())
-    except BaseException:
-        if partial:
-            out.close()
-            partial.unlink()
-        raise
     finally:
         tick(None)
         if pool is not None:
             pool.terminate()
         _FORKED = None
-    if partial and out_dir:
-        out.close()
-        partial.replace(out_dir / READS)
-    scored = sum(dominant.values())
-    counts = {p.id: dominant[p.id] for p in bank.patterns} | {"none": dominant["none"]}
-    return Summary(scored + len(errors), scored, counts, errors)
-
-
-def _open_out(out_dir: Path, kept: list[str]) -> tuple[TextIO, Path]:
-    """The folder made if need be, and a temporary reads file in it: renamed to reads.jsonl
-    once every row is written, so a batch that stops half way leaves the old file whole."""
-    from quicktest.sources.files import check_output
-
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("is a file, expected a folder for the reads", str(out_dir), field="--out")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(
-            f"cannot make the folder: {exc.strerror}", str(out_dir), field="--out"
-        ) from None
-    check_output(out_dir / READS, "--out", kept)
-    fd, temporary = tempfile.mkstemp(dir=out_dir, prefix=".reads-", suffix=".part")
-    return os.fdopen(fd, "w", encoding="utf-8"), Path(temporary)
 
 
 def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
@@ -177,7 +166,9 @@ def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
         top = read.read.dominant.pattern.id if read.read.dominant else "none"
         scored.append(Scored(line, orjson.dumps(record).decode(), top))
         if pdf and out_dir:
-            write_report(bank, read, pdf, str(out_dir / f"line-{line}.pdf"), brand=brand)
+            given = read.read.given
+            name = pdf_name(given.client, given.respondent, line)
+            write_report(bank, read, pdf, str(out_dir / name), brand=brand)
     return scored
 
 

@@ -32,6 +32,12 @@ class Renderer(Protocol):
     ) -> Rendered: ...
 
 
+def slug(text: str, limit: int = 80) -> str:
+    """A name for a file, from any text: letters and digits of any script, hyphens between."""
+    kept = "".join(c if c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in kept.split("-") if part)[:limit].strip("-")
+
+
 def templates_folder() -> str:
     """The report's Jinja2 templates and print CSS (shipped beside the package)."""
     from quicktest.sources.locations import templates_dir

@@ -187,7 +187,7 @@ class QuickTestApp(App[None]):
         once every queued write has landed (so this session is among them), on a store
         connection of this thread's own."""
         from quicktest.app.clients import respondents_of_session
-        from quicktest.app.report import write_report
+        from quicktest.app.report import slug, write_report
 
         assert self.renderer is not None
         self.saver.flush()
@@ -199,9 +199,8 @@ class QuickTestApp(App[None]):
         finally:
             here.close()
         read = full_read(self.bank, session.response(self.bank), self.revenue, others)
-        name = (session.client or "quicktest").lower()
-        slug = "".join(c if c.isalnum() else "-" for c in name).strip("-")[:60] or "quicktest"
-        path = Path.cwd() / f"{slug}-{session.date}-{session.id}.pdf"
+        name = slug(session.client or "") or "quicktest"
+        path = Path.cwd() / f"{name}-{session.date}-{session.id}.pdf"
         try:
             write_report(self.bank, read, self.renderer, str(path), brand=self.brand)
         except (InputError, SetupError) as exc:
