@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from quicktest.app import sessions
-from quicktest.app.reading import FullRead
 from quicktest.app.report import Rendered
 from quicktest.app.revenue import read_file
 from quicktest.app.workspace import Workspace
-from quicktest.domain.bank import Bank
-from quicktest.domain.brand import Brand
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_brand, add_revenue_reading, revenue_spec
 
@@ -54,15 +52,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     return EXIT_OK
 
 
-def _render(
-    bank: Bank,
-    read: FullRead,
-    templates: str,
-    paper: str = "a4",
-    brand: Brand | None = None,
-    pdf: bool = True,
-) -> Rendered:
+def _render(*args: Any, **kwargs: Any) -> Rendered:
     """The report face, handed to the app: Jinja and WeasyPrint load on the first export."""
     from quicktest.faces.report.render import render
 
-    return render(bank, read, templates, paper, brand, pdf)
+    return render(*args, **kwargs)
