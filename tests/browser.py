@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 
 # Without the background-networking flags Chromium keeps dialling Google, which a closed
-# network refuses; the fonts the page links to are blocked for the same reason.
+# network refuses.
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -31,7 +31,6 @@ FLAGS = (
     "--window-size=1280,800",
     "--remote-debugging-port=0",
 )
-BLOCKED = ["*fonts.googleapis.com*", "*fonts.gstatic.com*"]
 
 SCREEN = """function () {
   const term = this.find((o) => o && o.terminal && o.websocket_url !== undefined);
@@ -54,6 +53,7 @@ class Chromium:
         )
         self.profile = profile
         self.ids = itertools.count(1)
+        self.requested: list[str] = []  # every address the page asked for, in order
 
     async def __aenter__(self) -> Chromium:
         port = await self._debugging_port()
@@ -63,7 +63,6 @@ class Chromium:
         page = next(t for t in targets if t["type"] == "page")
         self.ws = await self.http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
         await self.call("Network.enable")
-        await self.call("Network.setBlockedURLs", urls=BLOCKED)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -83,11 +82,14 @@ class Chromium:
         return active.read_text().split()[0]
 
     async def call(self, method: str, **params: object) -> dict:
-        """Send one command and return its result; events in between are dropped."""
+        """Send one command and return its result; of the events in between, the addresses
+        the page asked for are kept, the rest dropped."""
         number = next(self.ids)
         await self.ws.send_json({"id": number, "method": method, "params": params})
         while True:
             message = json.loads((await self.ws.receive(timeout=30)).data)
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requested.append(message["params"]["request"]["url"])
             if message.get("id") == number:
                 if "error" in message:
                     raise AssertionError(f"{method}: {message['error']}")

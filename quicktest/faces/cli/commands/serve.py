@@ -219,14 +219,14 @@ def _announce(args: argparse.Namespace, settings: Settings) -> None:
            f"invite --url {settings.origins[0] if settings.origins else base})"]  # fmt: skip
     if settings.open_client:
         say.append(f"the open quick test: {base}/open/ (stored under {settings.open_client!r})")
+    if args.workers > 1:
+        say.append(f"{args.workers} worker processes")
     if settings.full_app:
         say.append(
             f"your terminal app, for you alone: {base}/app?key={consultant_key(settings.secret)}"
         )
     else:
         say.append("the terminal app is offered on a loopback address only")
-    if args.workers > 1:
-        say.append(f"{args.workers} worker processes")
     print("\n".join(say), file=sys.stderr, flush=True)
 
 
