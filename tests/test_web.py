@@ -376,7 +376,7 @@ def test_pages_load_nothing_from_elsewhere_and_keep_to_themselves(site):
         page = browser.get(path)
         policy = page.headers["content-security-policy"]
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
-        assert page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["referrer-policy"] == "same-origin"
         assert page.headers["cache-control"] == "no-store"
         addresses = re.findall(r'(?:href|src|action)="([^"]*)"', page.text)
         assert addresses and not [a for a in addresses if "//" in a or a.startswith("/")]

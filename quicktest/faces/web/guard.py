@@ -1,8 +1,9 @@
 """Every request passes here first: it must name a host this server answers to (no DNS
 rebinding), anything that writes (a form, a websocket) must come from one of its own pages
 (no cross-site request or websocket), and every response gets headers that keep the page to
-itself: a Content-Security-Policy that allows nothing from elsewhere, no referrer (a private
-link holds its token), no framing, no caching of respondents' pages."""
+itself: a Content-Security-Policy that allows nothing from elsewhere, no referrer sent to
+another site (a private link holds its token; to its own pages a browser must still say
+where a form comes from), no framing."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ POLICY = (
 )
 HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),

@@ -22,14 +22,14 @@ def understood(spec: MetricSpec, value: Value) -> str:
 def example(spec: MetricSpec) -> str:
     """How to write a value of this metric, for the hint under its field."""
     words = {
-        "percent": _("For example 111% or 1.11"),
+        "percent": _("For example 111% or 1.11") if spec.high > 1 else _("For example 93% or 0.93"),
         "currency": _("For example 1.2M, 250K or 1200000"),
         "count": _("For example 85"),
         "months": _("For example 14"),
         "points": _("For example 4"),
     }[spec.unit]
     if spec.series:
-        words += _("; one value, or one per quarter, oldest first, split by commas")
+        words += _("; quarters split by commas")
     return words
 
 
@@ -56,6 +56,7 @@ def metric_rows(
         shown = None if value is None else understood(spec, value)
         text = typed[spec.name] if typed and spec.name in typed else shown or ""
         error = problems.get(spec.name)
+        error = error and error[:1].upper() + error[1:]
         hint = f"{spec.help[:1].upper()}{spec.help[1:]}. {example(spec)}."
         rows.append(MetricRow(spec.name, spec.label, hint, text, None if error else shown, error))
     return rows
