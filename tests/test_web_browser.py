@@ -127,7 +127,7 @@ def test_a_link_answered_on_a_phone_by_tapping(tmp_path, chromium, axe_source, s
             await visit.shows("= 111%")
             await browser.call("Input.insertText", text="lots")
             await browser.tap("#m-logo_retention")
-            await visit.shows("expected a percentage")
+            await visit.shows("Expected a percentage")
             await visit.check("figures-error", shot=True)
             await browser.evaluate("document.querySelector('#m-grr').value = ''")
             await browser.tap("#m-grr")
