@@ -52,9 +52,9 @@ SCREEN = """function () {
 class Chromium:
     """One headless Chromium with one page, driven over its DevTools websocket."""
 
-    def __init__(self, executable: str, profile: Path) -> None:
+    def __init__(self, executable: str, profile: Path, *flags: str) -> None:
         self.process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [executable, *FLAGS, *flags, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
