@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,12 @@ import pytest
 from quicktest.sources.store import Store
 
 from .browser import Chromium
+from .conftest import ROOT
 from .test_invites import invite
 from .test_serve import serving
 from .test_web import ANSWERS
 
-AXE = Path(sys.prefix) / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"  # .ci/setup --dev
 PHONE, DESKTOP = (390, 844), (1280, 800)
 SERIOUS = ("serious", "critical")
 TARGETS = "button, input:not([type=hidden]), .radio label, a.button, a.back, .change a"
