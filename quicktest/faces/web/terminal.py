@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import shlex
+from collections.abc import Awaitable, Callable
 from gettext import gettext as _
 from typing import Any
 
@@ -136,7 +137,9 @@ class Terminal:
         finally:
             await service.stop()
 
-    async def _handle(self, text: str, service: AppService, send_text: Any) -> None:
+    async def _handle(
+        self, text: str, service: AppService, send_text: Callable[[str], Awaitable[None]]
+    ) -> None:
         """One message of the page's protocol: keys, a terminal size, a ping, focus."""
         try:
             kind, data = json.loads(text)

@@ -129,7 +129,7 @@ def _proxies(given: list[str]) -> list[str]:
 def _secret() -> str:
     """The key that signs cookies and forms: $QUICKTEST_SECRET (the same on every machine
     that serves one store), else a new one for this run (an open quick test then resumes
-    only until serve stops)."""
+    only until serve stops). Handed to the workers in their environment."""
     secret = os.environ.get("QUICKTEST_SECRET", "")
     if secret and len(secret) < 32:
         raise InputError("expected at least 32 random characters", field="QUICKTEST_SECRET")
@@ -215,8 +215,8 @@ def _announce(args: argparse.Namespace, settings: Settings) -> None:
     from quicktest.faces.web.signing import consultant_key
 
     base = f"http://{args.host}:{args.port}"
-    say = ["quicktest serve: private links are answered at /i/… (make them with quicktest "
-           f"invite --url {settings.origins[0] if settings.origins else base})"]  # fmt: skip
+    public = settings.origins[0] if settings.origins else base
+    say = [f"quicktest serve: private links at /i/… (quicktest invite --url {public})"]
     if settings.open_client:
         say.append(f"the open quick test: {base}/open/ (stored under {settings.open_client!r})")
     if args.workers > 1:
