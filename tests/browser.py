@@ -1,7 +1,9 @@
-"""Just enough of the Chrome DevTools Protocol to use the app in headless Chromium.
+"""Just enough of the Chrome DevTools Protocol to use the terminal app and the web form in
+headless Chromium: pages opened at a phone's or a desktop's size, keys pressed, taps and
+clicks, screenshots, and axe-core's checks run in the page.
 
-The page draws the terminal on a canvas, so the screen is read from the xterm.js buffer of
-the page's terminal object, found with `Runtime.queryObjects` (the page keeps it in a local).
+The terminal app draws on a canvas, so its screen is read from the xterm.js buffer of the
+page's terminal object, found with `Runtime.queryObjects` (the page keeps it in a local).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 # Without the background-networking flags Chromium keeps dialling Google, which a closed
-# network refuses; the fonts the page links to are blocked for the same reason.
+# network refuses.
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -31,8 +33,13 @@ FLAGS = (
     "--window-size=1280,800",
     "--remote-debugging-port=0",
 )
-BLOCKED = ["*fonts.googleapis.com*", "*fonts.gstatic.com*"]
 
+KEYS = {  # key: (key value, key code, the text it types)
+    "Tab": ("Tab", 9, ""),
+    "Enter": ("Enter", 13, "\r"),
+    "Space": (" ", 32, " "),
+    "ArrowDown": ("ArrowDown", 40, ""),
+}
 SCREEN = """function () {
   const term = this.find((o) => o && o.terminal && o.websocket_url !== undefined);
   if (!term) return "";
@@ -45,15 +52,16 @@ SCREEN = """function () {
 class Chromium:
     """One headless Chromium with one page, driven over its DevTools websocket."""
 
-    def __init__(self, executable: str, profile: Path) -> None:
+    def __init__(self, executable: str, profile: Path, *flags: str) -> None:
         self.process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [executable, *FLAGS, *flags, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         self.profile = profile
         self.ids = itertools.count(1)
+        self.requested: list[str] = []  # every address the page asked for, in order
 
     async def __aenter__(self) -> Chromium:
         port = await self._debugging_port()
@@ -63,7 +71,6 @@ class Chromium:
         page = next(t for t in targets if t["type"] == "page")
         self.ws = await self.http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
         await self.call("Network.enable")
-        await self.call("Network.setBlockedURLs", urls=BLOCKED)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -83,11 +90,14 @@ class Chromium:
         return active.read_text().split()[0]
 
     async def call(self, method: str, **params: object) -> dict:
-        """Send one command and return its result; events in between are dropped."""
+        """Send one command and return its result; of the events in between, the addresses
+        the page asked for are kept, the rest dropped."""
         number = next(self.ids)
         await self.ws.send_json({"id": number, "method": method, "params": params})
         while True:
             message = json.loads((await self.ws.receive(timeout=30)).data)
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requested.append(message["params"]["request"]["url"])
             if message.get("id") == number:
                 if "error" in message:
                     raise AssertionError(f"{method}: {message['error']}")
@@ -128,3 +138,87 @@ class Chromium:
         key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
         await self.call("Input.dispatchKeyEvent", type="keyDown", text="\r", **key)
         await self.call("Input.dispatchKeyEvent", type="keyUp", **key)
+
+    async def evaluate(self, expression: str, await_promise: bool = False) -> object:
+        """The value of a JavaScript expression in the page (DevTools evaluates it even
+        where the page's own scripts are turned off)."""
+        result = await self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+        )
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    async def until(self, expression: str, seconds: float = 30) -> None:
+        """Wait until an expression holds in the page (a page loaded, a value shown)."""
+        deadline = time.monotonic() + seconds
+        while not await self.evaluate(f"!!({expression})"):
+            if time.monotonic() > deadline:
+                text = await self.evaluate("document.body ? document.body.innerText : ''")
+                raise AssertionError(f"never held: {expression}; the page said:\n{text}")
+            await asyncio.sleep(0.05)
+
+    async def size(self, width: int, height: int, phone: bool) -> None:
+        """Show pages at this size, as a phone (touch, mobile viewport) or a desktop."""
+        await self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=2 if phone else 1,
+            mobile=phone,
+        )
+        await self.call("Emulation.setTouchEmulationEnabled", enabled=phone)
+
+    async def scripts(self, enabled: bool) -> None:
+        await self.call("Emulation.setScriptExecutionDisabled", value=not enabled)
+
+    async def press(self, name: str) -> None:
+        key, code, text = KEYS[name]
+        keys = {"key": key, "code": name, "windowsVirtualKeyCode": code}
+        await self.call("Input.dispatchKeyEvent", type="keyDown", text=text, **keys)
+        await self.call("Input.dispatchKeyEvent", type="keyUp", **keys)
+
+    async def tap(self, selector: str, touch: bool = True) -> None:
+        """Tap (or click) the middle of an element, scrolled into view first."""
+        x, y = await self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        if touch:
+            await self.call(
+                "Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}]
+            )
+            await self.call("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+            return
+        for kind in ("mousePressed", "mouseReleased"):
+            await self.call(
+                "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1
+            )
+
+    async def screenshot(self, path: Path, most: int = 1600) -> None:
+        """The page as a PNG, beyond the window where it is longer, down to `most` px."""
+        import base64
+
+        size = (await self.call("Page.getLayoutMetrics"))["cssContentSize"]
+        height = min(size["height"], most)
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1}
+        shot = await self.call(
+            "Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+
+    async def axe(self, source: str) -> list[dict]:
+        """axe-core's violations of WCAG 2.2 A and AA (and its best practices) on the page:
+        each with its rule, impact and the elements it found."""
+        await self.evaluate(source)
+        return await self.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+            "'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}}).then(r => r.violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' '))})))",
+            await_promise=True,
+        )

@@ -1,2 +1,2 @@
-"""`quicktest serve`: the app in a browser, for the consultant on loopback and for invited
-respondents by their private links."""
+"""`quicktest serve`: the respondents' web form (private links and the open quick test),
+and the consultant's terminal app in the browser, on loopback only."""

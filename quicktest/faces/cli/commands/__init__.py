@@ -12,7 +12,7 @@ COMMANDS: dict[str, str] = {
     "sessions": "List, show, export, import or delete sessions.",
     "compare": "Compare two reads (sessions or answer files), or a client's respondents.",
     "batch": "Score a CSV of responses, one row per respondent.",
-    "serve": "Serve the terminal app in a web browser.",
+    "serve": "Serve the respondents' web form, and the terminal app in a browser on loopback.",
     "invite": "Make a private link for one respondent, or list or revoke them.",
     "validate": "Check a question bank and say what it holds.",
 }

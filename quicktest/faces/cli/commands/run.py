@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from quicktest.app import sessions
-from quicktest.app.report import Rendered
 from quicktest.app.revenue import read_file
 from quicktest.app.workspace import Workspace
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_brand, add_revenue_reading, revenue_spec
+from quicktest.faces.cli.renderer import lazy_render
 
 
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -25,14 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
         "warnings shown with it",
     )
     add_revenue_reading(parser)
-    parser.add_argument("--invite-session", metavar="ID", help=argparse.SUPPRESS)  # serve's own
-    parser.add_argument("--hold-read", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     workspace.check_writable()  # every answer is saved as it is given
-    chosen = args.invite_session or args.resume
-    resume = sessions.resolved(workspace, chosen) if chosen else None
+    resume = sessions.resolved(workspace, args.resume) if args.resume else None
     spec = revenue_spec(args, args.revenue)
     revenue = read_file(workspace.bank, spec) if spec else None  # a bad file stops here
     brand = workspace.brand(args.brand)
@@ -43,17 +39,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         args.client,
         args.respondent,
         resume,
-        render=_render,
+        render=lazy_render,
         revenue=revenue,
         brand=brand,
-        invited=args.invite_session is not None,
-        hold=args.hold_read,
     ).run()
     return EXIT_OK
-
-
-def _render(*args: Any, **kwargs: Any) -> Rendered:
-    """The report face, handed to the app: Jinja and WeasyPrint load on the first export."""
-    from quicktest.faces.report.render import render
-
-    return render(*args, **kwargs)
