@@ -13,7 +13,7 @@ import urllib.request
 
 from quicktest.sources.store import Store
 
-from .conftest import ROOT, app_for
+from .conftest import ROOT
 from .test_serve import fetch, serving
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -116,25 +116,3 @@ def test_repeated_bad_tokens_from_one_address_are_slowed_down(tmp_path):
     assert "(attempt 5 in the last hour, answered after 0 s)" in log
     assert "(attempt 6 in the last hour, answered after 1 s)" in log  # then 2, 4 ... 30 s
     assert "(attempt 7 in the last hour, answered after 2 s)" in log
-
-
-async def test_an_invited_respondent_sees_their_session_only(bank, tmp_path):
-    """The terminal app's own respondent mode: no start screen, no export, a held read."""
-    from quicktest.faces.tui.screens.held import HeldScreen
-    from quicktest.faces.tui.screens.review import ReviewScreen
-
-    with Store(tmp_path / "s.db") as store:
-        store.create(bank, "Other client", "Someone else", "2026-11-01")
-        mine = store.create(bank, "Acme", "Dana", "2026-11-02")
-        app = app_for(bank, store, resume=mine.id, invited=True, hold=True)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            app.go("start")
-            await pilot.pause()
-            assert isinstance(app.screen, ReviewScreen)
-            live = str(app.screen.query_one("#live-read").render())
-            assert "Read so far" not in live and "0 of 7 answered" in live
-            app.go("result")
-            await pilot.pause()
-            assert isinstance(app.screen, HeldScreen)
-            assert "every answer is saved" in str(app.screen.query_one("#held").render())

@@ -43,8 +43,6 @@ class QuickTestApp(App[None]):
         render: Renderer | None = None,
         revenue: RevenueReport | None = None,
         brand: Brand | None = None,
-        invited: bool = False,
-        hold: bool = False,
     ) -> None:
         """`render` is the report face for the PDF export (the command line hands it in: a
         face never imports another); without it `e` says so. `revenue` is a revenue file
@@ -54,9 +52,6 @@ class QuickTestApp(App[None]):
         self.bank = workspace.bank
         self.revenue = revenue
         self.renderer, self.brand = render, brand
-        # an invited respondent (a private link): their one session, no list of others, no
-        # start over, no export; with `hold`, their read waits for the consultant's debrief
-        self.invited, self.hold = invited, hold
         if brand:  # a consultant's brand: their firm in the header
             self.title = brand.firm
         self.client_name = client
@@ -175,7 +170,7 @@ class QuickTestApp(App[None]):
 
     @on(messages.ExportRequested)
     def export(self) -> None:
-        if self.renderer is None or self.invited:
+        if self.renderer is None:
             self.notify("PDF export is not available here.", severity="warning")
             return
         self.notify("Rendering the PDF…")
@@ -265,8 +260,6 @@ class QuickTestApp(App[None]):
             self.go(to, index)
             self.push_screen(TooSmallScreen(self.size))
             return
-        if self.invited and to == "start":
-            to = "review"  # an invited respondent's one session: nothing else to start
         if to in ("metrics", "what_if", "pick"):  # over the current screen, closing itself
             self.push_screen(self._overlay(to, index))
             return
@@ -303,15 +296,10 @@ class QuickTestApp(App[None]):
                 session,
                 self.read(),
                 offer_metrics=index == 1,
-                held=self.invited and self.hold,
             )
-        if self.invited and self.hold:  # the result, held for the debrief
-            from quicktest.faces.tui.screens import held
-
-            return held.HeldScreen()
         from quicktest.faces.tui.screens import result
 
-        return result.ResultScreen(self.bank, session, self.read(), self.invited)
+        return result.ResultScreen(self.bank, session, self.read())
 
     def _overlay(self, to: messages.Place, index: int) -> Screen[None]:
         if to == "metrics":

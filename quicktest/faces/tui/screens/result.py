@@ -30,16 +30,12 @@ class ResultScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, bank: Bank, session: Session, read: FullRead, invited: bool = False) -> None:
+    def __init__(self, bank: Bank, session: Session, read: FullRead) -> None:
         super().__init__()
         self.bank = bank
         self.session = session
         self.full = read  # the app's one read of the session
         self.read = read.read
-        self.invited = invited  # a respondent by private link: no export, no start over
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.invited and action in ("export", "new"))
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -30,14 +30,12 @@ class ReviewScreen(Screen[None]):
         session: Session,
         read: FullRead,
         offer_metrics: bool = False,
-        held: bool = False,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.session = session  # read only: changes go to the app as messages
         self.read = read  # the app's read of it, never a copy of our own
         self.offer_metrics = offer_metrics
-        self.held = held  # the read waits for the debrief: not even a glimpse of it here
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,9 +81,6 @@ class ReviewScreen(Screen[None]):
             f"{len(self.session.answers)} of {len(self.bank.questions)} answered{metrics}",
             "dim",
         )
-        if self.held:
-            self.query_one("#live-read", Static).update(Text.assemble(given))
-            return
         top = self.read.read.dominant
         self.query_one("#live-read", Static).update(
             Text.assemble(
