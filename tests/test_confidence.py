@@ -217,7 +217,7 @@ def test_explain_the_shipped_bank(cli):
     assert explained["exhaustive"] and explained["combinations"] == 19_200
     shares = {p["id"]: p["dominant_share"] for p in explained["patterns"]}
     assert all(0.1 < share < 0.3 for share in shares.values()), shares
-    total = sum(shares.values()) + explained["no_dominant_share"]
+    total = sum(shares.values()) + explained["no_dominant_share"] + explained["tie_share"]
     assert total == pytest.approx(1.0, abs=1e-3)
     borrowed = next(p for p in explained["patterns"] if p["id"] == "borrowed_nrr")
     assert borrowed["score_range"] == [0.0, 1.0]
