@@ -18,7 +18,6 @@ from quicktest.domain.scoring import score
 
 if TYPE_CHECKING:
     from quicktest.domain.bank import Bank
-    from quicktest.domain.read import Read
 
 EXHAUSTIVE_UP_TO = 50_000  # combinations scored one by one; beyond, a seeded sample this big
 SAMPLE = 20_000
@@ -97,7 +96,7 @@ def explain(bank: Bank, seed: int = 0) -> Explanation:
         keys = list(zip(questions, combo, strict=True))
         for key in keys:
             seen[key] += 1
-        if _tied(bank, read):
+        if read.tied:
             ties += 1
             continue
         if read.dominant is None:
@@ -138,14 +137,4 @@ def explain(bank: Bank, seed: int = 0) -> Explanation:
         none / len(combos),
         ties / len(combos),
         tuple(reach),
-    )
-
-
-def _tied(bank: Bank, read: Read) -> bool:
-    """Whether the top two patterns are called alike (level and score) at the dominant level."""
-    top = read.patterns[:2]
-    return (
-        len(top) == 2
-        and (top[0].level, top[0].score) == (top[1].level, top[1].score)
-        and bank.at_least(top[0].level, bank.dominant)
     )

@@ -61,6 +61,18 @@ def render(bank: Bank, explained: Explanation, out: Out) -> None:
                 "says little about a client.",
                 style="bold yellow",
             )
+    if not bank.healthy:
+        out.paragraph(
+            "Warning: the bank gives no healthy_direction (benchmarks.yaml): the way out "
+            "offers no change of a figure.",
+            style="bold yellow",
+        )
+    if all(o.health is None for q in bank.questions for o in q.options):
+        out.paragraph(
+            "Warning: no option ranks its health (questions.yaml): the way out offers no "
+            "change of answer.",
+            style="bold yellow",
+        )
     out.blank()
     out.paragraph(
         "Strong in: the sets in which a pattern is called strong, dominant or not. Decided "
