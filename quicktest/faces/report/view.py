@@ -32,7 +32,8 @@ class EvidenceRow:
 
 @dataclass(frozen=True)
 class MoveView:
-    what: str  # the metric, or the question
+    kind: str  # "answer" or "metric"
+    what: str  # the question, or the metric
     was: str
     to: str
 
@@ -191,6 +192,7 @@ def _evidence_row(bank: Bank, read: Read, item: Evidence) -> EvidenceRow:
 def _way(bank: Bank, way: Way) -> WayView:
     moves = [
         MoveView(
+            c.kind,
             bank.question_by_id[c.ref].prompt if c.kind == "answer" else ALL[c.ref].label,
             c.was,
             c.to,
