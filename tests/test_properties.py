@@ -37,6 +37,7 @@ from quicktest.domain.scoring import choose_bands, score
 from quicktest.domain.units import format_value
 from quicktest.sources.bank import load_bank
 
+from .changes_check import check_hinges, check_way_out
 from .conftest import DATA, QUESTIONS
 
 BANKS = {"shipped": QUESTIONS, "other": DATA / "other_bank"}
@@ -491,3 +492,14 @@ def test_a_neutral_check_says_what_it_looked_for_and_what_it_found(bank):
         "under -2 pts; found net revenue retention 95% and gross margin change -9 pts: "
         "neither for nor against."
     )
+
+
+# --- the way out and the hinges do what they say, on either bank -----------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_every_way_out_and_hinge_does_what_it_says(any_bank, data):
+    read = score(any_bank, Response(data.draw(answers(any_bank)), Metrics(data.draw(figures()))))
+    check_way_out(any_bank, read)
+    check_hinges(any_bank, read)
