@@ -198,11 +198,6 @@ class Read(NamedTuple):
         return joined([p.pattern.name for p in self.tied])
 
     @property
-    def named(self) -> PatternRead | None:
-        """The pattern the read names: the dominant one, else the first of a tie."""
-        return self.dominant or (self.tied[0] if self.tied else None)
-
-    @property
     def metrics(self) -> Metrics:
         return self.given.metrics
 
