@@ -54,9 +54,13 @@ def test_answers_alone_point_to_their_pattern_with_evidence_naming_the_question(
     read = read_of(bank, answers={"renewal_case": "activity", "lost_accounts": "looked_healthy"})
     assert read.basis == "answers"
     assert read.dominant.pattern.id == "hollow_usage"
+    weights = [
+        bank.question_by_id[q].option(o).points["hollow_usage"]
+        for q, o in (("renewal_case", "activity"), ("lost_accounts", "looked_healthy"))
+    ]
     assert [(e.source, e.ref, e.points) for e in read.dominant.moved_by] == [
-        ("answer", "renewal_case", 3.0),
-        ("answer", "lost_accounts", 3.0),
+        ("answer", "renewal_case", weights[0]),
+        ("answer", "lost_accounts", weights[1]),
     ]
     assert set(read.unanswered) == {q.id for q in bank.questions} - {
         "renewal_case",

@@ -122,3 +122,35 @@ async def test_the_review_shows_the_results_read_after_metrics_are_entered(bank,
             assert top is not None
             assert f"Read so far: {top.pattern.name} ({top.level})" in review
             assert review != before, (before, review)
+
+
+def test_a_shrinking_base_is_named_in_every_face(cli, bank, tmp_path):
+    """NRR 70%, GRR 60%, logo retention 55%: no pattern is dominant, and the bank's reading
+    of a base shrinking materially is said in JSON, text, the PDF and the app all the same."""
+    answers = tmp_path / "shrinking.yaml"
+    answers.write_text("client: Acme\nmetrics: {nrr: 70%, grr: 60%, logo_retention: 55%}\n")
+    read = json.loads(cli("score", answers, "--format", "json").out)
+    assert read["dominant"] is None
+    [reading] = [r for r in read["readings"] if r["code"] == "nrr_shrinking"]
+    said = _flat(reading["says"])
+    assert said.startswith("NRR of 70% is under 90%: the customer base is shrinking materially")
+    assert "GRR (60%) and logo retention (55%)" in said
+    assert said in _flat(cli("score", answers).out)
+    pdf = tmp_path / "shrinking.pdf"
+    assert cli("report", answers, "-o", pdf).code == 0
+    assert said in text_of(pdf)
+
+    async def in_the_app() -> str:
+        from quicktest.sources.answersfile import load_answers
+
+        with Store(tmp_path / "s.db") as store:
+            session = store.add(load_answers(answers, bank), bank)
+            app = app_for(bank, store, resume=session.id)
+            async with app.run_test(size=(200, 60)) as pilot:
+                app.go("result")
+                await pilot.pause()
+                return _flat(str(app.screen.query_one("#dominant", Static).render()))
+
+    import asyncio
+
+    assert said in asyncio.run(in_the_app())

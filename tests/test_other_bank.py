@@ -49,10 +49,22 @@ def test_score_json_follows_the_bank(cli):
 
 def test_a_weak_pattern_is_dominant_when_the_bank_says_so(cli, tmp_path):
     answers = tmp_path / "weak.yaml"
-    answers.write_text("answers: {q_churn: flat, q_expansion: sales}\n")
+    answers.write_text("answers: {q_churn: flat, q_seats: rarely}\n")
     read = json.loads(cli("score", answers, "--questions", OTHER, "--format", "json").out)
     top = read["patterns"][0]
-    assert top["level"] == "weak" and read["dominant"] == top["id"]
+    assert top["level"] == "weak" and read["dominant"] == top["id"] == "churn_drift"
+
+
+def test_patterns_alike_at_the_top_are_a_tie_not_settled_by_file_order(cli, tmp_path):
+    """One point each for three patterns, all weak at 0.33: the bank's order used to pick
+    the first; the read names the tie and no dominant pattern."""
+    answers = tmp_path / "tie.yaml"
+    answers.write_text("answers: {q_churn: flat, q_expansion: sales}\n")
+    read = json.loads(cli("score", answers, "--questions", OTHER, "--format", "json").out)
+    assert read["dominant"] is None
+    assert read["tied"] == ["churn_drift", "seat_sprawl", "founder_selling"]
+    text = cli("score", answers, "--questions", OTHER).out
+    assert "Tied at the top: Churn Drift [x], Seat Sprawl and Founder Selling" in text
 
 
 def test_score_text_shows_bank_and_user_text_literally(cli):
@@ -112,7 +124,7 @@ def test_batch_matches_labels_with_markup_characters(cli, tmp_path):
     result = cli("batch", responses, "--questions", OTHER, "--format", "json")
     assert result.code == 0, result.err
     (line,) = [json.loads(x) for x in result.out.splitlines()]
-    assert line["dominant"] == "price_leak"
+    assert line["tied"] == ["price_leak", "founder_selling"]  # three points each, both labels read
 
 
 def test_the_apps_export_renders_with_the_other_bank(other, tmp_path, monkeypatch):
@@ -132,3 +144,30 @@ def test_the_apps_export_renders_with_the_other_bank(other, tmp_path, monkeypatc
     asyncio.run(export())
     (pdf,) = tmp_path.glob("*.pdf")
     assert "Churn Drift [x]" in text_of(pdf)
+
+
+def test_a_tie_is_named_in_every_face(cli, other, tmp_path, monkeypatch):
+    """Three patterns alike at the top: JSON, text, the PDF and the app each name the tie,
+    and none of them calls one pattern dominant."""
+    answers = tmp_path / "tie.yaml"
+    answers.write_text("client: Acme\nanswers: {q_churn: flat, q_expansion: sales}\n")
+    read = json.loads(cli("score", answers, "--questions", OTHER, "--format", "json").out)
+    assert read["dominant"] is None and len(read["tied"]) == 3
+    names = "Churn Drift [x], Seat Sprawl and Founder Selling"
+    assert f"Tied at the top: {names}" in cli("score", answers, "--questions", OTHER).out
+    pdf = tmp_path / "tie.pdf"
+    assert cli("report", answers, "--questions", OTHER, "-o", pdf).code == 0
+    in_pdf = text_of(pdf)
+    assert f"{names} are tied at the top (weak, score 0.33 each)" in in_pdf
+    assert "No dominant pattern" not in in_pdf
+
+    async def in_the_app() -> str:
+        store = Store(tmp_path / "s.db")
+        session = store.add(load_answers(answers, other), other)
+        app = app_for(other, store, resume=session.id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.go("result")
+            await pilot.pause()
+            return " ".join(str(app.screen.query_one("#dominant").render()).split())
+
+    assert f"Tied at the top: {names}" in asyncio.run(in_the_app())

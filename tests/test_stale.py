@@ -42,8 +42,11 @@ def changed(tmp_path, bank_copy):
             if (question["id"], option["id"]) == ("renewal_case", "activity"):
                 option["id"] = "activity_counts"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
+    patterns = bank_copy / "patterns.yaml"  # its progress measures no longer track it
+    patterns.write_text(patterns.read_text().replace("tracks: [lost_accounts]", "tracks: [grr]"))
+    patterns.write_text(patterns.read_text().replace(", lost_accounts]", "]"))
     bank_text = bank_copy / "bank.yaml"
-    bank_text.write_text(bank_text.read_text().replace('"2026.11.1"', '"2026.12.1"'))
+    bank_text.write_text(bank_text.read_text().replace('"2026.11.2"', '"2026.12.1"'))
     return store_path, bank_copy, session.id
 
 

@@ -41,7 +41,7 @@ class Scored(NamedTuple):
 class Summary(NamedTuple):
     rows: int
     scored: int
-    dominant: dict[str, int]  # pattern id (or "none") -> rows
+    dominant: dict[str, int]  # pattern id (or "tie", or "none") -> rows
     errors: list[str]
 
     def as_json(self) -> dict[str, Any]:
@@ -161,9 +161,10 @@ def _score_block(block: list[tuple[int, list[str]]]) -> list[Scored]:
             field = f" ({row.error.field})" if row.error.field else ""
             scored.append(Scored(line, "", "", str(row.error), row.error.message + field))
             continue
-        read = full_read(bank, row.answers, with_what_if=False)
-        record = {"line": line, **read.as_json(with_what_if=False)}
-        top = read.read.dominant.pattern.id if read.read.dominant else "none"
+        read = full_read(bank, row.answers, with_way_out=pdf is not None, with_hinges=False)
+        record = {"line": line, **read.as_json(with_changes=False)}
+        called = read.read.dominant
+        top = called.pattern.id if called else "tie" if read.read.tied else "none"
         scored.append(Scored(line, orjson.dumps(record).decode(), top))
         if pdf and out_dir:
             given = read.read.given

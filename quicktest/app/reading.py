@@ -1,9 +1,10 @@
 """The full read: the engine's read of a response with everything a face shows beside it,
 computed once here so that text, JSON, the app, the PDF and the web form show the same.
 
-That is the read itself (scores, levels, evidence, conflicts, coverage), the notes on its
-input (figures a revenue file replaced, stale answers), every warning (the revenue file's
-doubts and the bank's warnings on the figures), what would change it, and, for a client
+That is the read itself (scores, levels, evidence, conflicts, coverage, a tie at the top),
+the notes on its input (figures a revenue file replaced, stale answers), every warning (the
+revenue file's doubts and the bank's readings of the figures), the way out of each pattern
+called (for the client), what the call hinges on (for the consultant), and, for a client
 with several respondents, how they compare.
 """
 
@@ -15,10 +16,12 @@ from quicktest.app.given import Inputs, given
 from quicktest.app.revenue import RevenueReport, with_revenue
 from quicktest.app.workspace import Workspace
 from quicktest.domain.bank import Bank
+from quicktest.domain.hinges import Hinge, hinges
 from quicktest.domain.read import Read
+from quicktest.domain.readings import FigureReading, figure_readings
 from quicktest.domain.response import Response
-from quicktest.domain.scoring import metric_warnings, score
-from quicktest.domain.whatif import WhatIf, what_if
+from quicktest.domain.scoring import score
+from quicktest.domain.wayout import WayOut, way_out
 
 if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, a session
     from quicktest.domain.compare import Respondents
@@ -29,24 +32,28 @@ if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, 
 class FullRead(NamedTuple):
     read: Read
     file_warnings: tuple[DataWarning, ...]  # why a revenue file's figures may be doubtful
-    figure_warnings: tuple[str, ...]  # the bank's warnings on the figures (a thin base)
-    what_if: tuple[WhatIf, ...]  # what would change it (empty when not asked for)
+    figure_warnings: tuple[FigureReading, ...]  # the bank's readings of the figures
+    way_out: tuple[WayOut, ...] = ()  # per pattern called, healthier changes that lower it
+    hinges: tuple[Hinge, ...] = ()  # the changes that would change the call
     respondents: Respondents | None = None  # the client's respondents, this read's first
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning in words: the revenue file's first, then the bank's on the figures."""
-        return (*(w.message for w in self.file_warnings), *self.figure_warnings)
+        return (*(w.message for w in self.file_warnings), *(r.says for r in self.figure_warnings))
 
     @property
     def notes(self) -> list[str]:
         return self.read.notes
 
-    def as_json(self, with_what_if: bool = True) -> dict[str, Any]:
+    def as_json(self, with_changes: bool = True) -> dict[str, Any]:
+        """The read in JSON; `with_changes` adds the way out and the hinges."""
         out = self.read.as_json()
         out["warnings"] = list(self.warnings)
-        if with_what_if:
-            out["what_if"] = [w.as_json() for w in self.what_if]
+        out["readings"] = [r.as_json() for r in self.figure_warnings]
+        if with_changes:
+            out["way_out"] = [w.as_json() for w in self.way_out]
+            out["hinges"] = [h.as_json() for h in self.hinges]
         return out
 
 
@@ -55,22 +62,25 @@ def full_read(
     response: Response,
     revenue: RevenueReport | None = None,
     respondents: Respondents | None = None,
-    with_what_if: bool = True,
+    with_way_out: bool = True,
+    with_hinges: bool = True,
 ) -> FullRead:
-    """The read of a response, a revenue file's figures applied by the one rule for them."""
+    """The read of a response, a revenue file's figures applied by the one rule for them;
+    the way out and the hinges, each a few hundred reads more, only when asked for."""
     response = with_revenue(response, revenue)
     read = score(bank, response)
     return FullRead(
         read,
         revenue.file_warnings if revenue else (),
-        tuple(metric_warnings(bank, response.metrics)) if response.metrics else (),
-        what_if(bank, read) if with_what_if else (),
+        figure_readings(bank, response.metrics),
+        way_out(bank, read) if with_way_out else (),
+        hinges(bank, read) if with_hinges else (),
         respondents,
     )
 
 
 def read_inputs(
-    workspace: Workspace, inputs: Inputs, with_what_if: bool = True, with_respondents: bool = False
+    workspace: Workspace, inputs: Inputs, with_respondents: bool = False
 ) -> tuple[FullRead, Session | None]:
     """The full read of what a command names, and the stored session it came from, if any;
     `with_respondents` adds the session's client's other respondents (for a report)."""
@@ -80,5 +90,5 @@ def read_inputs(
         from quicktest.app.clients import respondents_of_session
 
         others = respondents_of_session(workspace, found.session)
-    read = full_read(workspace.bank, found.response, found.revenue, others, with_what_if)
+    read = full_read(workspace.bank, found.response, found.revenue, others)
     return read, found.session

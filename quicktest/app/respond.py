@@ -120,17 +120,19 @@ def finished(workspace: Workspace, session: Session) -> Session:
     return session._replace(state=DONE)
 
 
-def read_of(workspace: Workspace, session: Session, with_what_if: bool = False) -> FullRead:
+def read_of(workspace: Workspace, session: Session, with_way_out: bool = False) -> FullRead:
     """The respondent's own read: their answers and metrics alone, never another
-    respondent's (no comparison with the client's others)."""
-    return full_read(workspace.bank, session.response(workspace.bank), with_what_if=with_what_if)
+    respondent's (no comparison with the client's others). What the read hinges on is the
+    consultant's, not shown to a respondent."""
+    response = session.response(workspace.bank)
+    return full_read(workspace.bank, response, with_way_out=with_way_out, with_hinges=False)
 
 
 def pdf_of(
     workspace: Workspace, session: Session, render: Renderer, brand: Brand | None = None
 ) -> bytes:
     """The respondent's own read as the PDF report (the render handed in by a face)."""
-    read = read_of(workspace, session, with_what_if=True)
+    read = read_of(workspace, session, with_way_out=True)
     rendered = render(workspace.bank, read, templates_folder(), brand=brand, pdf=True)
     assert rendered.pdf is not None
     return rendered.pdf

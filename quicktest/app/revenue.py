@@ -12,8 +12,9 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import Metrics
 from quicktest.domain.read import BandUsed
+from quicktest.domain.readings import FigureReading, figure_warnings
 from quicktest.domain.response import Response
-from quicktest.domain.scoring import choose_bands, metric_warnings
+from quicktest.domain.scoring import choose_bands
 
 if TYPE_CHECKING:  # the revenue engine's types load only with a revenue file
     from quicktest.domain.retention import DataWarning, RevenueRead
@@ -46,7 +47,7 @@ class RevenueReport(NamedTuple):
     metrics: Metrics  # the figures a read takes from it (NRR, GRR, logo retention, history)
     bands: tuple[BandUsed, ...]
     nrr_words: str | None  # what the NRR figure means, from the bank's reading table
-    figure_warnings: tuple[str, ...]  # the bank's warnings on these figures (a thin base)
+    figure_warnings: tuple[FigureReading, ...]  # the bank's readings of these figures
 
     @property
     def file_warnings(self) -> tuple[DataWarning, ...]:
@@ -61,7 +62,10 @@ class RevenueReport(NamedTuple):
         out = self.revenue.as_json()
         out["warnings"] = [
             *(w.as_json() for w in self.file_warnings),
-            *({"code": "figures", "message": m} for m in self.figure_warnings),
+            *(
+                {"code": "figures", "reading": r.code, "message": r.says}
+                for r in self.figure_warnings
+            ),
         ]
         return out
 
@@ -75,7 +79,7 @@ def report_of(bank: Bank, revenue: RevenueRead) -> RevenueReport:
         metrics,
         choose_bands(bank, metrics),
         None if nrr is None else bank.nrr_reading(nrr),
-        tuple(metric_warnings(bank, metrics)),
+        figure_warnings(bank, metrics),  # its NRR's range is said beside the figure
     )
 
 

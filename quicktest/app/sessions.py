@@ -23,7 +23,7 @@ def unfinished(workspace: Workspace) -> list[Session]:
 def shown(workspace: Workspace, session_id: str) -> tuple[Session, FullRead]:
     """A session and its full read."""
     session = workspace.store.get(session_id)
-    return session, full_read(workspace.bank, session.response(workspace.bank))
+    return session, full_read(workspace.bank, session.response(workspace.bank), with_way_out=False)
 
 
 def exported(workspace: Workspace, session_id: str, output: str) -> None:

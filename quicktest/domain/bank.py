@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from quicktest.domain.conditions import Condition, condition_from_data
+from quicktest.domain.conditions import Condition, condition_from_data, leaf_metrics
 
 LEVEL_NAMES = ("strong", "moderate", "weak")  # strongest first; "none" is below the last
 _RANK = {name: rank for rank, name in enumerate(LEVEL_NAMES)}
@@ -31,6 +31,12 @@ class Option(NamedTuple):
     reading: str  # why this answer counts, shown as evidence
     points: Mapping[str, float]  # pattern id -> weight
     contradicted_by: tuple[Contradiction, ...] = ()
+    health: int | None = None  # how healthy a practice, within its question; None: unranked
+
+    def healthier_than(self, other: Option) -> bool:
+        """Whether this answer is a healthier practice than `other` (both ranked, and higher):
+        two answers ranked alike are different pathologies, never a way out of each other."""
+        return self.health is not None and other.health is not None and self.health > other.health
 
 
 class Question(NamedTuple):
@@ -50,6 +56,13 @@ class MetricRule(NamedTuple):
     says: str  # why it counts; {metric} placeholders show values
 
 
+class Progress(NamedTuple):
+    """A way to measure progress on a pattern, and the metrics and questions it tracks."""
+
+    says: str
+    tracks: tuple[str, ...] = ()
+
+
 class Pattern(NamedTuple):
     id: str
     name: str
@@ -58,9 +71,10 @@ class Pattern(NamedTuple):
     caps: str  # the one metric this pattern holds down
     signs: tuple[str, ...]
     fix: str
-    progress: tuple[str, ...]
+    progress: tuple[Progress, ...]
     watch: str
     metric_rules: tuple[MetricRule, ...]
+    measured_by: frozenset[str]  # the metrics that measure what it claims: its rules read no other
 
 
 class Band(NamedTuple):
@@ -86,14 +100,20 @@ class Benchmark(NamedTuple):
 class NrrReading(NamedTuple):
     at_least: float | None  # lower edge; None for the lowest reading
     says: str
+    id: str  # the code a warning from this range carries
+    warning: str | None = None  # shown beside the read whenever NRR falls in this range
 
 
 class MetricWarning(NamedTuple):
     """A combination of revenue figures worth a warning beside them (a high NRR on a base
-    that is leaving), with what to say, {metric} placeholders filled."""
+    that is leaving), with what to say, {metric} placeholders filled; `without` names
+    metrics whose absence it is about (NRR read without GRR): it holds only when none of
+    them is known."""
 
+    id: str
     when: Condition
     says: str
+    without: tuple[str, ...] = ()
 
 
 class Level(NamedTuple):
@@ -127,6 +147,7 @@ class Bank(NamedTuple):
     benchmarks: tuple[Benchmark, ...]
     nrr_readings: tuple[NrrReading, ...]
     metric_warnings: tuple[MetricWarning, ...]
+    healthy: Mapping[str, str]  # metric -> "up" or "down": the direction a healthier company moves
     question_by_id: Mapping[str, Question]
     pattern_by_id: Mapping[str, Pattern]
 
@@ -156,6 +177,7 @@ class Bank(NamedTuple):
                             )
                             for c in o.get("contradicted_by", ())
                         ),
+                        o.get("health"),
                     )
                     for o in q["options"]
                 ),
@@ -172,11 +194,22 @@ class Bank(NamedTuple):
                 p["caps"],
                 tuple(p["signs"]),
                 p["fix"],
-                tuple(p["progress"]),
-                p["watch"],
                 tuple(
+                    Progress(m, ())
+                    if isinstance(m, str)
+                    else Progress(m["says"], tuple(m["tracks"]))
+                    for m in p["progress"]
+                ),
+                p["watch"],
+                rules := tuple(
                     MetricRule(condition_from_data(r["when"]), float(r["points"]), r["says"])
                     for r in p["metric_rules"]
+                ),
+                # a bank without measured_by: every metric its rules read measures it
+                frozenset(
+                    p["measured_by"]
+                    if p.get("measured_by") is not None
+                    else (m for r in rules for m in leaf_metrics(r.when))
                 ),
             )
             for p in data["patterns"]
@@ -217,20 +250,40 @@ class Bank(NamedTuple):
             patterns=patterns,
             benchmarks=benchmarks,
             nrr_readings=tuple(
-                NrrReading(r.get("at_least"), r["says"]) for r in data["nrr_readings"]
+                NrrReading(
+                    r.get("at_least"),
+                    r["says"],
+                    r.get("id") or f"nrr_reading_{n}",
+                    r.get("warning"),
+                )
+                for n, r in enumerate(data["nrr_readings"], 1)
             ),
             metric_warnings=tuple(
-                MetricWarning(condition_from_data(w["when"]), w["says"])
-                for w in data.get("metric_warnings", ())
+                MetricWarning(
+                    w.get("id") or f"metric_warning_{n}",
+                    condition_from_data(w["when"]),
+                    w["says"],
+                    tuple(w.get("without", ())),
+                )
+                for n, w in enumerate(data.get("metric_warnings", ()), 1)
             ),
+            healthy=dict(data.get("healthy_direction") or {}),
             question_by_id={q.id: q for q in questions},
             pattern_by_id={p.id: p for p in patterns},
         )
 
     def nrr_reading(self, nrr: float) -> str:
         """What an NRR figure means, in words, from the bank's reading table."""
+        return self.nrr_range(nrr).says
+
+    def nrr_range(self, nrr: float) -> NrrReading:
+        """The range of the bank's NRR reading table a figure falls in."""
         fitting = [r for r in self.nrr_readings if r.at_least is None or nrr >= r.at_least]
-        return max(fitting, key=lambda r: r.at_least or float("-inf")).says
+        return max(fitting, key=lambda r: r.at_least or float("-inf"))
+
+    def rank(self, level: str) -> int:
+        """A level's place, strongest first: 0 for the strongest, len(levels) for "none"."""
+        return _RANK.get(level, len(LEVEL_NAMES))
 
     def level_of(self, score: float) -> str:
         for level in self.levels:

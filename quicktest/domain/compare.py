@@ -61,6 +61,7 @@ class Comparison:
                 "client": read.given.client,
                 "date": read.given.date,
                 "dominant": read.dominant.pattern.id if read.dominant else None,
+                "tied": [p.pattern.id for p in read.tied],
             }
 
         return {
@@ -131,6 +132,7 @@ class Respondents:
     disagreements: tuple[tuple[str, dict[str, str | None]], ...]  # question id -> answers
     combined: tuple[CombinedPattern, ...]  # strongest first
     dominant: str | None
+    tied: tuple[str, ...] = ()  # patterns alike at the top of the combined read
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -141,6 +143,7 @@ class Respondents:
             ],
             "combined": {
                 "dominant": self.dominant,
+                "tied": list(self.tied),
                 "patterns": [
                     {
                         "id": c.id,
@@ -180,5 +183,10 @@ def respondents(bank: Bank, client: str, reads: list[Read]) -> Respondents:
             CombinedPattern(pattern.id, pattern.name, mean, bank.level_of(mean), scores)
         )
     combined.sort(key=lambda c: -c.score)
-    dominant = combined[0].id if combined and bank.is_dominant(combined[0].score) else None
-    return Respondents(client, names, tuple(reads), tuple(disagreements), tuple(combined), dominant)
+    top = [c.id for c in combined if combined[0].score == c.score]
+    called = bool(combined) and bank.is_dominant(combined[0].score)
+    dominant = top[0] if called and len(top) == 1 else None
+    tied = tuple(top) if called and len(top) > 1 else ()
+    return Respondents(
+        client, names, tuple(reads), tuple(disagreements), tuple(combined), dominant, tied
+    )

@@ -6,7 +6,7 @@ derived from it for speed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from quicktest.domain.bank import (
@@ -19,19 +19,32 @@ from quicktest.domain.bank import (
     Option,
 )
 from quicktest.domain.conditions import Predicate, compile_condition, leaf_metrics
-from quicktest.domain.metrics import ALL
+from quicktest.domain.evidence import Words, neutral_words, set_aside_words
+from quicktest.domain.metrics import Metrics
 from quicktest.domain.read import BandUsed, Evidence
 
 
 class Rule(NamedTuple):
-    """A metric rule made ready: its predicate, and the metrics it reads."""
+    """A metric rule made ready: its predicate, the metrics it reads, and its words when it
+    gives no points (checked and neutral, or set aside)."""
 
     rule: MetricRule
     holds: Predicate
     ref: str  # the metric the evidence names: the first leaf's
-    seen: tuple[tuple[str, str], ...]  # (name, label) a "not held" line reports, each once
+    neutral: Words
+    set_aside: Callable[[Metrics], str]
     leaves: tuple[str, ...]  # every leaf's metric, in order: what it lacks when none is known
     needs: frozenset[str]
+
+
+class Claim(NamedTuple):
+    """A contradiction of one answer made ready: when the figures hold it, the patterns it
+    bears on, and the metrics it reads (set aside when the read follows the answer)."""
+
+    holds: Predicate
+    contradiction: Contradiction
+    concerned: tuple[int, ...]
+    reads: frozenset[str]
 
 
 class Tables(NamedTuple):
@@ -50,10 +63,8 @@ class Tables(NamedTuple):
     warnings: tuple[tuple[Predicate, MetricWarning], ...]
     band_metrics: frozenset[str]  # what any band's condition looks at (acv, arr)
     fallback_bands: tuple[BandUsed, ...]  # the bands chosen when none of those is known
-    totals: tuple[float, ...]  # per pattern, all the points the bank could give it
     rule_count: int
-    # (question, option) -> its contradictions, each with the patterns it concerns
-    claims: Mapping[tuple[str, str], tuple[tuple[Predicate, Contradiction, tuple[int, ...]], ...]]
+    claims: Mapping[tuple[str, str], tuple[Claim, ...]]  # (question, option) -> contradictions
 
 
 def compile_bank(bank: Bank) -> Tables:
@@ -75,11 +86,6 @@ def compile_bank(bank: Bank) -> Tables:
         for q in bank.questions
     )
     rules = tuple(tuple(_compile_rule(r) for r in p.metric_rules) for p in bank.patterns)
-    totals = tuple(
-        sum(bests[i] for _, bests, _ in questions)
-        + sum(r.rule.points for r in rules[i] if r.rule.points > 0)
-        for i in range(len(ids))
-    )
     bands = tuple(
         (
             benchmark,
@@ -102,11 +108,15 @@ def compile_bank(bank: Bank) -> Tables:
             for m in leaf_metrics(band.when)
         ),
         tuple(BandUsed(b, fallback) for b, _, fallback in bands),
-        totals,
         sum(len(r) for r in rules),
         {
             (q.id, o.id): tuple(
-                (compile_condition(c.when), c, _concerned(o, c, ids, rules))
+                Claim(
+                    compile_condition(c.when),
+                    c,
+                    _concerned(o, c, ids, rules),
+                    frozenset(leaf_metrics(c.when)),
+                )
                 for c in o.contradicted_by
             )
             for q in bank.questions
@@ -133,11 +143,13 @@ def _concerned(
 
 def _compile_rule(rule: MetricRule) -> Rule:
     leaves = tuple(leaf_metrics(rule.when))
+    seen = tuple(dict.fromkeys(leaves))  # each metric once, in order
     return Rule(
         rule,
         compile_condition(rule.when),
         leaves[0],
-        tuple((n, ALL[n].label) for n in dict.fromkeys(leaves)),
+        neutral_words(rule.when, seen),
+        set_aside_words(seen),
         leaves,
         frozenset(leaves),
     )

@@ -73,12 +73,17 @@ def condition_from_data(data: Mapping[str, Any]) -> Condition:
     return Compare(data["metric"], *(bound(data.get(op)) for op in OPERATORS))
 
 
-def leaf_metrics(condition: Condition) -> list[str]:
-    """The metric of every comparison leaf, in order (a metric may appear twice)."""
+def leaves(condition: Condition) -> list[Compare]:
+    """Every comparison of a condition tree, in order."""
     if isinstance(condition, AllOf | AnyOf):
         children = condition.all if isinstance(condition, AllOf) else condition.any
-        return [m for c in children for m in leaf_metrics(c)]
-    return [condition.metric]
+        return [leaf for c in children for leaf in leaves(c)]
+    return [condition]
+
+
+def leaf_metrics(condition: Condition) -> list[str]:
+    """The metric of every comparison leaf, in order (a metric may appear twice)."""
+    return [leaf.metric for leaf in leaves(condition)]
 
 
 def compile_condition(condition: Condition) -> Predicate:

@@ -1,8 +1,9 @@
 """What a bank can do, for its authors: over every combination of answers (or a sample, where
 they are too many to score), each pattern's reachable score, how often it is the dominant
-pattern, and which questions decide that; and how often no pattern is. A pattern that can
-never win, or nearly always does, shows before a client sees it. Answers only: metrics can
-move a read further, and the real engine scores every combination.
+pattern and how often it is called strong, and which questions decide that; how often the
+top is a tie, and how often no pattern is dominant. A pattern that can never win, never be
+called strong, or nearly always wins shows before a client sees it. Answers only: metrics
+can move a read further, and the real engine scores every combination.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class PatternReach(NamedTuple):
     low: float
     high: float
     dominant_share: float
+    strong_share: float  # sets in which it is called strong, dominant or not
     deciding: tuple[QuestionWeight, ...]  # questions whose answer changes how often it wins
 
 
@@ -40,7 +42,8 @@ class Explanation(NamedTuple):
     combinations: int  # all there are
     scored: int
     exhaustive: bool
-    no_dominant_share: float
+    no_dominant_share: float  # neither a dominant pattern nor a tie at the top
+    tie_share: float  # two or more patterns called alike at the top
     patterns: tuple[PatternReach, ...]
 
     def as_json(self) -> dict[str, Any]:
@@ -49,12 +52,14 @@ class Explanation(NamedTuple):
             "scored": self.scored,
             "exhaustive": self.exhaustive,
             "no_dominant_share": round(self.no_dominant_share, 4),
+            "tie_share": round(self.tie_share, 4),
             "patterns": [
                 {
                     "id": p.pattern,
                     "name": p.name,
                     "score_range": [p.low, p.high],
                     "dominant_share": round(p.dominant_share, 4),
+                    "strong_share": round(p.strong_share, 4),
                     "deciding_questions": [
                         {"id": q.question, "spread": round(q.spread, 4)} for q in p.deciding
                     ],
@@ -76,7 +81,8 @@ def explain(bank: Bank, seed: int = 0) -> Explanation:
     low = dict.fromkeys(ids, 1.0)
     high = dict.fromkeys(ids, 0.0)
     wins = dict.fromkeys(ids, 0)
-    none = 0
+    strong = dict.fromkeys(ids, 0)
+    none = ties = 0
     # per pattern, question and option: combinations with that answer, and wins among them
     seen = {(q.id, o.id): 0 for q in bank.questions for o in q.options}
     won = {(pid, key): 0 for pid in ids for key in seen}
@@ -86,9 +92,13 @@ def explain(bank: Bank, seed: int = 0) -> Explanation:
         for p in read.patterns:
             low[p.pattern.id] = min(low[p.pattern.id], p.score)
             high[p.pattern.id] = max(high[p.pattern.id], p.score)
+            strong[p.pattern.id] += p.level == bank.levels[0].name
         keys = list(zip(questions, combo, strict=True))
         for key in keys:
             seen[key] += 1
+        if read.tied:
+            ties += 1
+            continue
         if read.dominant is None:
             none += 1
             continue
@@ -116,9 +126,15 @@ def explain(bank: Bank, seed: int = 0) -> Explanation:
                 low[pattern.id],
                 high[pattern.id],
                 wins[pattern.id] / len(combos),
+                strong[pattern.id] / len(combos),
                 tuple(deciding),
             )
         )
     return Explanation(
-        total, len(combos), total <= EXHAUSTIVE_UP_TO, none / len(combos), tuple(reach)
+        total,
+        len(combos),
+        total <= EXHAUSTIVE_UP_TO,
+        none / len(combos),
+        ties / len(combos),
+        tuple(reach),
     )

@@ -151,6 +151,9 @@ DERIVED: dict[str, MetricSpec] = {
         ),
         MetricSpec("nrr_trend", "NRR change", "points", -3, 3, "latest quarter minus oldest"),
         MetricSpec(
+            "logos_lost", "Customers lost", "percent", 0, 1, "starting customers no longer paying"
+        ),
+        MetricSpec(
             "growth_leverage",
             "ARR growth over headcount growth",
             "points",
@@ -250,7 +253,7 @@ def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:
         return value[-1] - value[0] if isinstance(value, tuple) and len(value) > 1 else None
 
     arr, employees = latest("arr"), latest("employees")
-    nrr, grr = latest("nrr"), latest("grr")
+    nrr, grr, logos = latest("nrr"), latest("grr"), latest("logo_retention")
     arr_growth, headcount_growth = latest("arr_growth"), latest("headcount_growth")
     derived = {
         "arr_per_employee": arr / employees if arr and employees else None,
@@ -260,8 +263,40 @@ def _derive(given: Mapping[str, float | tuple[float, ...]]) -> dict[str, float]:
         "growth_leverage": arr_growth - headcount_growth
         if arr_growth is not None and headcount_growth is not None
         else None,
+        "logos_lost": 1 - logos if logos is not None else None,
     }
     return {name: round(value, 10) for name, value in derived.items() if value is not None}
+
+
+def _first(given: Mapping[str, Value], name: str) -> float | None:
+    value = given.get(name)
+    return value[0] if isinstance(value, tuple) and len(value) > 1 else None
+
+
+def _number(given: Mapping[str, Value], name: str) -> float | None:
+    value = given.get(name)
+    return value if isinstance(value, float | int) else None
+
+
+def _times(a: float | None, b: float) -> float | None:
+    return None if a is None else a * b
+
+
+def _plus(a: float | None, b: float) -> float | None:
+    return None if a is None else a + b
+
+
+# How to move a derived figure: the input that moves it, and the input's value that gives the
+# derived one a value, from the other inputs given (None when they are not). A series moves
+# by its latest quarter. Used to find what would change a read, never to score one.
+LEVERS: dict[str, tuple[str, Callable[[Mapping[str, Value], float], float | None]]] = {
+    "nrr_grr_spread": ("grr", lambda g, v: _plus(_number(g, "nrr"), -v)),
+    "gross_margin_trend": ("gross_margin", lambda g, v: _plus(_first(g, "gross_margin"), v)),
+    "nrr_trend": ("nrr_history", lambda g, v: _plus(_first(g, "nrr_history"), v)),
+    "growth_leverage": ("arr_growth", lambda g, v: _plus(_number(g, "headcount_growth"), v)),
+    "arr_per_employee": ("arr", lambda g, v: _times(_number(g, "employees"), v)),
+    "logos_lost": ("logo_retention", lambda g, v: 1 - v),
+}
 
 
 def parse_metrics(raw: object, where: str = "metrics") -> Metrics:

@@ -18,10 +18,47 @@ class Evidence(NamedTuple):
     ref: str  # question id or metric name
     text: str
     points: float = 0.0
-    status: str = "held"  # "held", "not held", "unknown", or "conflict" (answer vs figures)
+    # "held" (the answer, or a rule's figures, gave its points: for it, or against it when
+    # negative), "not held" (a rule checked whose figures fall in its neutral band: 0 points),
+    # "unknown" (a metric it needs was not given), "conflict" (an answer the figures
+    # contradict) or "set aside" (a rule whose figure an answer overrules: 0 points)
+    status: str = "held"
 
     def as_json(self) -> dict[str, Any]:
         return dict(zip(self._fields, self, strict=True))
+
+
+class Figures(NamedTuple):
+    """How a pattern's metric rules came out: checks that confirm it, checks that speak
+    against it, and checks whose figures fell in between (neutral)."""
+
+    confirm: int = 0
+    against: int = 0
+    neutral: int = 0
+
+    def words(self) -> str:
+        """The figures' side of how sure a read is, in words."""
+        total = sum(self)
+        if not total:
+            return "no figure check decided"
+        parts = [
+            f"{n} {verb}"
+            for n, verb in (
+                (self.confirm, "confirms" if self.confirm == 1 else "confirm"),
+                (self.against, "speaks against" if self.against == 1 else "speak against"),
+                (self.neutral, "neutral"),
+            )
+            if n
+        ]
+        return f"{total} figure {'check' if total == 1 else 'checks'}: " + ", ".join(parts)
+
+    def __add__(self, other: object) -> Figures:
+        if not isinstance(other, Figures):
+            return NotImplemented
+        return Figures(*(a + b for a, b in zip(self, other, strict=True)))
+
+    def as_json(self) -> dict[str, int]:
+        return self._asdict()
 
 
 class PatternRead(NamedTuple):
@@ -31,9 +68,10 @@ class PatternRead(NamedTuple):
     points: float
     possible: float
     evidence: tuple[Evidence, ...]
-    coverage: float = 1.0  # the share of the evidence the bank could give that was known
+    coverage: float = 1.0  # the share of the questions whose answers count
     confidence: str | None = None  # the bank's words for that share
     uncapped: str = ""  # the level the score alone reaches
+    figures: Figures = Figures()  # what its metric rules found
 
     @property
     def moved_by(self) -> tuple[Evidence, ...]:
@@ -50,8 +88,8 @@ class PatternRead(NamedTuple):
         if self.level == self.uncapped:
             return None
         return (
-            f"Its score alone reads {self.uncapped}; with {self.coverage:.0%} of its evidence "
-            f"known this is {self.confidence}, so it is called {self.level}."
+            f"Its score alone reads {self.uncapped}; with {self.coverage:.0%} of the questions "
+            f"answered this is {self.confidence}, so it is called {self.level}."
         )
 
     @property
@@ -70,6 +108,7 @@ class PatternRead(NamedTuple):
             "coverage": round(self.coverage, 3),
             "confidence": self.confidence,
             "level_from_score": self.uncapped,
+            "figures": self.figures.as_json(),
         }
 
 
@@ -88,38 +127,53 @@ class Conflict(NamedTuple):
     def words(self) -> str:
         """Both sides and the side followed, in words."""
         if self.followed == "figures":
-            why = "the read follows the figures: measured figures outrank recollection"
+            why = (
+                "the read follows the figures and sets the answer aside: measured figures "
+                "outrank recollection"
+            )
         else:
-            why = "the read follows the answer, as the bank asks for this question"
+            why = (
+                "the read follows the answer, as the bank asks for this question, and sets "
+                "those figures aside"
+            )
         return f"Answered '{self.answer}', but {self.figures}; {why}."
 
 
 class Coverage(NamedTuple):
-    """How much of the evidence the bank could give a read actually had."""
+    """How sure a read is, in two dimensions: the answers that count (given, less those the
+    figures set aside) and what the figures found for the pattern the read names."""
 
-    answered: int
+    answered: int  # given
     questions: int
-    decided: int  # metric rules that could be decided
+    decided: int  # metric rules that could be decided, over every pattern
     rules: int
-    share: float  # the share of its evidence the dominant pattern had (else all patterns')
+    share: float  # the share of the questions whose answers count
     confidence: str | None
+    set_aside: int = 0  # answers the figures overrule: given, and counted as unanswered
+    figures: Figures | None = None  # the named pattern's checks; None: no metrics given
 
     def words(self) -> str:
-        metrics = (
-            "no metrics" if not self.decided else f"{self.decided} of {self.rules} metric checks"
-        )
         lead = self.confidence or "a read"
-        answers = f"{self.answered} of {self.questions} answers"
-        return f"{lead[0].upper()}{lead[1:]} from {answers} and {metrics}"
+        answers = f"{self.answered - self.set_aside} of {self.questions} answers"
+        if self.set_aside:
+            answers += f" ({self.set_aside} more set aside by the figures)"
+        figures = "no figures given" if self.figures is None else self.figures.words()
+        return f"{lead[0].upper()}{lead[1:]} from {answers}; {figures}"
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "answers": {"given": self.answered, "of": self.questions},
+            "answers": {"given": self.answered, "of": self.questions, "set_aside": self.set_aside},
             "metric_rules": {"decided": self.decided, "of": self.rules},
             "share": round(self.share, 3),
             "confidence": self.confidence,
             "words": self.words(),
+            "figures": None if self.figures is None else self.figures.as_json(),
         }
+
+
+def joined(names: list[str]) -> str:
+    """Names in words: "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 class BandUsed(NamedTuple):
@@ -136,6 +190,12 @@ class Read(NamedTuple):
     bands: tuple[BandUsed, ...]
     coverage: Coverage | None = None
     conflicts: tuple[Conflict, ...] = ()
+    tied: tuple[PatternRead, ...] = ()  # two or more called alike at the top: no dominant
+
+    @property
+    def tie_names(self) -> str:
+        """The patterns tied at the top, in words: "A, B and C"."""
+        return joined([p.pattern.name for p in self.tied])
 
     @property
     def metrics(self) -> Metrics:
@@ -157,6 +217,7 @@ class Read(NamedTuple):
             "date": self.given.date,
             "basis": self.basis,
             "dominant": self.dominant.pattern.id if self.dominant else None,
+            "tied": [p.pattern.id for p in self.tied],
             "patterns": [p.as_json() for p in self.patterns],
             "metrics": self.metrics.as_json(),
             "unanswered": list(self.unanswered),

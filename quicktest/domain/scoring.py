@@ -3,17 +3,42 @@
 Every answer and every metric rule is evaluated; none stops the others. Each records what it
 saw and whether it held, and that trace is the evidence shown beside the score. The bank is
 compiled once (`compiled.tables_of`), so a read only looks values up.
+
+How a read is scored (the README's "How a read is scored" states it for bank authors):
+
+- A pattern's score is the points it received over the points it could have received: the
+  best answer to each question that counts, plus every metric rule that speaks for it and
+  held. A rule whose figures speak against it (negative points) takes its points off; a rule
+  checked whose figures fall between (its neutral band) changes nothing. Below the bank's
+  evidence floor the denominator is the floor, so one small signal never reads as strong.
+- An answer the figures contradict is set aside when the read follows the figures: it counts
+  as unanswered. When the bank follows the answer, the rules that read the contradicting
+  figures are set aside instead. The conflict is named either way.
+- How sure a read is has two sides: the share of the questions whose answers count (which
+  picks the bank's confidence step, and may cap the level called: a comparison of patterns
+  needs every question), and what each pattern's figures found (checks that confirm, speak
+  against, or are neutral).
+- Patterns rank by the level called, then by score, then by the weight of evidence behind
+  the score (its points). The first is dominant when it reaches the bank's dominant level;
+  two or more alike on all three at the top are a tie, and then none is dominant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from quicktest.domain.bank import Band, Bank, Contradiction, Pattern
-from quicktest.domain.compiled import Rule, tables_of
-from quicktest.domain.conditions import Predicate
+from quicktest.domain.bank import Band, Bank, Pattern
+from quicktest.domain.compiled import Claim, Rule, tables_of
 from quicktest.domain.metrics import ALL, Metrics, fill
-from quicktest.domain.read import BandUsed, Conflict, Coverage, Evidence, PatternRead, Read
+from quicktest.domain.read import (
+    BandUsed,
+    Conflict,
+    Coverage,
+    Evidence,
+    Figures,
+    PatternRead,
+    Read,
+)
 from quicktest.domain.response import Response
 
 
@@ -28,27 +53,6 @@ def choose_bands(bank: Bank, metrics: Metrics) -> tuple[BandUsed, ...]:
         band = next((b for holds, b in conditional if holds(current, {}, [])), fallback)
         chosen.append(BandUsed(benchmark, band))
     return tuple(chosen)
-
-
-def metric_warnings(bank: Bank, metrics: Metrics) -> list[str]:
-    """The bank's warnings about these figures (a high NRR on a base that is leaving) whose
-    condition holds, in words; one that cannot be decided says nothing."""
-    bands = {u.benchmark.id: u.band for u in choose_bands(bank, metrics)}
-    return [
-        fill(warning.says, metrics)
-        for holds, warning in tables_of(bank).warnings
-        if holds(metrics.current, bands, [])
-    ]
-
-
-def _checked(seen: tuple[tuple[str, str], ...], metrics: Metrics) -> str:
-    """A rule that did not hold, in words: what it looked for and what it saw."""
-    display = metrics.display
-    return (
-        "Checked and not found: "
-        + ", ".join([f"{label} {display(name)}" for name, label in seen])
-        + "."
-    )
 
 
 _new = tuple.__new__  # builds an Evidence from its fields at C speed: the hot loop's many
@@ -69,16 +73,23 @@ def _finish(
     evidence: list[Evidence],
     metrics: Metrics,
     bands: Mapping[str, Band],
-    total: float,
+    share: float,
     decided: list[int],
+    aside: frozenset[str],
 ) -> PatternRead:
-    """A pattern's read: its answers' points (summed already), then its metric rules;
-    `decided` counts the rules that could be decided."""
+    """A pattern's read: its answers' points (summed already, the best each counted question
+    could give in `possible`), then its metric rules; `share` is the questions that count,
+    `decided` counts the rules that could be decided, `aside` holds the metrics an answer
+    overrules."""
     current = metrics.current
     missing: list[str] = []
-    for rule, holds, ref, seen, leaves, needs in rules if current else ():
+    confirm = against = neutral = 0
+    for rule, holds, ref, neutral_words, aside_words, leaves, needs in rules if current else ():
         if needs.isdisjoint(current):  # none of its metrics known: unknown, each leaf missing
             missing += leaves
+            continue
+        if aside and not needs.isdisjoint(aside):
+            evidence.append(Evidence("metric", ref, aside_words(metrics), 0.0, "set aside"))
             continue
         mark = len(missing)
         held = holds(current, bands, missing)
@@ -86,14 +97,18 @@ def _finish(
             continue
         del missing[mark:]  # a rule decided without them: they are not what it lacked
         decided[0] += 1
-        points_if_held = rule.points
-        if points_if_held > 0:
-            possible += points_if_held
-        if held:
-            points += points_if_held
-            item = ("metric", ref, fill(rule.says, metrics), points_if_held, "held")
-        else:
-            item = ("metric", ref, _checked(seen, metrics), 0.0, "not held")
+        if held:  # its figures speak for the pattern (points above 0) or against it
+            weight = rule.points
+            points += weight
+            if weight > 0:
+                possible += weight
+                confirm += 1
+            else:
+                against += 1
+            item = ("metric", ref, fill(rule.says, metrics), weight, "held")
+        else:  # in the neutral band: checked, neither for nor against
+            neutral += 1
+            item = ("metric", ref, neutral_words(metrics, bands), 0.0, "not held")
         evidence.append(_new(Evidence, item))
     if metrics and missing:
         evidence.extend(_NOT_PROVIDED[name] for name in dict.fromkeys(missing))
@@ -103,21 +118,20 @@ def _finish(
     else:
         score = 0.0
     uncapped = bank.level_of(score)
-    coverage = min(1.0, possible / total) if total else 1.0
-    step = bank.confidence_at(coverage)
-    level = bank.capped(uncapped, step)
+    step = bank.confidence_at(share)
     return _new(
         PatternRead,
         (
             pattern,
             score,
-            level,
+            bank.capped(uncapped, step),
             points,
             possible,
             tuple(evidence),
-            coverage,
+            share,
             step.name if step else None,
             uncapped,
+            Figures(confirm, against, neutral),
         ),
     )
 
@@ -125,34 +139,38 @@ def _finish(
 def score(bank: Bank, given: Response) -> Read:
     """The read of one respondent's answers and metrics against a bank."""
     compiled = tables_of(bank)
-    bands = choose_bands(bank, given.metrics)
+    metrics = given.metrics
+    bands = choose_bands(bank, metrics)
     by_id = {u.benchmark.id: u.band for u in bands}
     count = len(bank.patterns)
     points = [0.0] * count
     evidence: list[list[Evidence]] = [[] for _ in range(count)]
     answers = given.answers
-    answered_bests = [(0.0,) * count]
+    counted_bests = [(0.0,) * count]
     conflicts: list[Conflict] = []
+    aside: frozenset[str] = frozenset()  # metrics whose rules an answer overrules
     for question_id, bests, options in compiled.questions:
         chosen = answers.get(question_id)
         if chosen is None:
             continue
-        answered_bests.append(bests)
-        claims = compiled.claims.get((question_id, chosen)) if given.metrics else None
-        found = _contradicted(bank, question_id, chosen, claims, given.metrics, by_id)
+        claims = compiled.claims.get((question_id, chosen)) if metrics else None
+        found = _contradicted(bank, question_id, chosen, claims, metrics, by_id)
         if found is not None:
-            conflict, concerned = found
+            conflict, claim = found
             conflicts.append(conflict)
             item = Evidence("answer", question_id, conflict.words(), 0.0, "conflict")
-            for index in concerned:
+            for index in claim.concerned:
                 evidence[index].append(item)
             if conflict.followed == "figures":
-                continue  # the answer's points give way to the figures
+                continue  # set aside: counted as unanswered, for and against every pattern
+            aside |= claim.reads
+        counted_bests.append(bests)
         for index, item in options[chosen]:
             points[index] += item.points
             evidence[index].append(item)
     # summed left to right, question by question, as the points are
-    possible = [sum(column) for column in zip(*answered_bests, strict=True)]
+    possible = [sum(column) for column in zip(*counted_bests, strict=True)]
+    share = (len(counted_bests) - 1) / len(bank.questions)
     decided = [0]
     reads = [
         _finish(
@@ -162,55 +180,66 @@ def score(bank: Bank, given: Response) -> Read:
             points[i],
             possible[i],
             evidence[i],
-            given.metrics,
+            metrics,
             by_id,
-            compiled.totals[i],
+            share,
             decided,
+            aside,
         )
         for i, pattern in enumerate(bank.patterns)
     ]
-    order = compiled.order
-    ranked = tuple(sorted(reads, key=lambda r: (-r.score, -r.points, order[r.pattern.id])))
-    top = ranked[0] if ranked else None
-    dominant = top if top and bank.at_least(top.level, bank.dominant) else None
+    order, rank = compiled.order, bank.rank
+    ranked = tuple(
+        sorted(reads, key=lambda r: (rank(r.level), -r.score, -r.points, order[r.pattern.id]))
+    )
+    dominant, tied = _call(bank, ranked)
     unanswered = tuple(q.id for q in bank.questions if q.id not in answers)
     answered = len(unanswered) < len(bank.questions)
-    basis = (
-        "answers+metrics"
-        if answered and given.metrics
-        else "metrics"
-        if given.metrics
-        else "answers"
-    )
-    # the read is as sure as its verdict: the dominant pattern's share, else all patterns'
-    total = sum(compiled.totals)
-    share = (
-        dominant.coverage if dominant else sum(r.possible for r in reads) / total if total else 1.0
-    )
+    basis = "answers+metrics" if answered and metrics else "metrics" if metrics else "answers"
+    # the figures' side: the named pattern's checks, else every pattern's
+    named = dominant or (tied[0] if tied else None)
+    figures = named.figures if named else sum((r.figures for r in reads), Figures())
     step = bank.confidence_at(share)
     coverage = Coverage(
         len(bank.questions) - len(unanswered),
         len(bank.questions),
         decided[0],
         compiled.rule_count,
-        min(1.0, share),
+        share,
         step.name if step else None,
+        sum(1 for c in conflicts if c.followed == "figures"),
+        figures if metrics else None,
     )
-    return Read(given, basis, ranked, dominant, unanswered, bands, coverage, tuple(conflicts))
+    return Read(given, basis, ranked, dominant, unanswered, bands, coverage, tuple(conflicts), tied)
+
+
+def _call(
+    bank: Bank, ranked: tuple[PatternRead, ...]
+) -> tuple[PatternRead | None, tuple[PatternRead, ...]]:
+    """The dominant pattern, or the patterns tied at the top: those alike with the first in
+    level, score and points, when it reaches the bank's dominant level."""
+    if not ranked or not bank.at_least(ranked[0].level, bank.dominant):
+        return None, ()
+    top = ranked[0]
+    alike = tuple(
+        r for r in ranked if (r.level, r.score, r.points) == (top.level, top.score, top.points)
+    )
+    return (top, ()) if len(alike) == 1 else (None, alike)
 
 
 def _contradicted(
     bank: Bank,
     question_id: str,
     option_id: str,
-    claims: tuple[tuple[Predicate, Contradiction, tuple[int, ...]], ...] | None,
+    claims: tuple[Claim, ...] | None,
     metrics: Metrics,
     bands: Mapping[str, Band],
-) -> tuple[Conflict, tuple[int, ...]] | None:
+) -> tuple[Conflict, Claim] | None:
     """The first contradiction of an answer that the figures hold, if any."""
-    for holds, contradiction, concerned in claims or ():
-        if holds(metrics.current, bands, []):
+    for claim in claims or ():
+        if claim.holds(metrics.current, bands, []):
             option = bank.question_by_id[question_id].option_by_id[option_id]
+            contradiction = claim.contradiction
             conflict = Conflict(
                 question_id,
                 option_id,
@@ -218,5 +247,5 @@ def _contradicted(
                 fill(contradiction.says, metrics),
                 contradiction.follow,
             )
-            return conflict, concerned
+            return conflict, claim
     return None

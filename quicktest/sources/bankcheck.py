@@ -19,7 +19,9 @@ from quicktest.sources.bankmodels import (
     BenchmarkRef,
     BenchmarksFile,
     Compare,
+    Pattern,
     PatternsFile,
+    ProgressMeasure,
     QuestionsFile,
 )
 from quicktest.sources.yamlfile import Located
@@ -196,17 +198,89 @@ def _patterns(bank: _Bank) -> Iterator[InputError]:
         for pattern_id, weight in option.points.items()
         if weight
     }
+    refs = [*metric_specs.ALL, *(q.id for q in bank.questions.questions)]
     for pi, pattern in enumerate(patterns):
         yield from _metric(where, ("patterns", pi, "caps"), pattern.caps)
+        for mi, name in enumerate(pattern.measured_by or ()):
+            yield from _metric(where, ("patterns", pi, "measured_by", mi), name)
         for ri, rule in enumerate(pattern.metric_rules):
             path = ("patterns", pi, "metric_rules", ri)
             yield from _condition(bank, where, rule.when, (*path, "when"))
             yield from _text(where, (*path, "says"), rule.says)
+            yield from _relevant(where, pattern, rule.when, (*path, "when"))
+        yield from _neutral_band(where, pi, pattern)
+        for mi, measure in enumerate(pattern.progress):
+            for ti, ref in enumerate(
+                measure.tracks if isinstance(measure, ProgressMeasure) else ()
+            ):
+                if ref not in refs:
+                    yield where.error(
+                        ("patterns", pi, "progress", mi, "tracks", ti),
+                        f"unknown metric or question {ref!r}",
+                        did_you_mean(ref, refs),
+                    )
         if pattern.id not in weighted and not pattern.metric_rules:
             yield where.error(
                 ("patterns", pi, "id"),
                 f"pattern {pattern.id!r} can never score: no answer or rule points to it",
             )
+
+
+def _relevant(where: Located, pattern: Pattern, condition: Any, path: Path) -> Iterator[InputError]:
+    """A rule reads only metrics that measure what its pattern claims (its measured_by)."""
+    measured = pattern.measured_by
+    for leaf, leaf_path in _conditions(condition, path) if measured is not None else ():
+        if leaf.metric in metric_specs.ALL and leaf.metric not in measured:
+            yield where.error(
+                (*leaf_path, "metric"),
+                f"{leaf.metric!r} is not among the metrics that measure {pattern.id!r}: a rule "
+                "counts for or against a pattern only on a metric that measures what it claims",
+                f"add {leaf.metric} to its measured_by, or drop the rule",
+            )
+
+
+def _interval(leaf: Compare) -> tuple[float, bool, float, bool] | None:
+    """Where a comparison with fixed bounds holds: (low, low included, high, high included);
+    None for one with a benchmark bound, which moves with the band."""
+    low, low_in, high, high_in = float("-inf"), False, float("inf"), False
+    for op in ("lt", "lte", "gt", "gte"):
+        bound = getattr(leaf, op)
+        if isinstance(bound, BenchmarkRef):
+            return None
+        if bound is None:
+            continue
+        if op in ("gt", "gte") and bound >= low:
+            low, low_in = bound, op == "gte"
+        if op in ("lt", "lte") and bound <= high:
+            high, high_in = bound, op == "lte"
+    return low, low_in, high, high_in
+
+
+def _neutral_band(where: Located, pi: int, pattern: Pattern) -> Iterator[InputError]:
+    """No value of a metric counts both for and against a pattern: of two rules on one metric
+    (one comparison each, fixed bounds), one for it and one against it, no value holds both."""
+    single = [
+        (ri, rule.when.metric, span, rule.points)
+        for ri, rule in enumerate(pattern.metric_rules)
+        if isinstance(rule.when, Compare) and (span := _interval(rule.when)) is not None
+    ]
+    for ri, metric, span, points in single:
+        for other, other_metric, other_span, other_points in single:
+            if points < 0 < other_points and metric == other_metric and _overlap(span, other_span):
+                yield where.error(
+                    ("patterns", pi, "metric_rules", ri, "when"),
+                    f"this rule against {pattern.id!r} and rule {other + 1} for it both hold "
+                    f"for some values of {metric}: no value may count both ways",
+                    "leave a neutral band between them",
+                )
+
+
+def _overlap(a: tuple[float, bool, float, bool], b: tuple[float, bool, float, bool]) -> bool:
+    """Whether two spans share a value."""
+    low, high = max(a[0], b[0]), min(a[2], b[2])
+    low_in = all(s[1] or s[0] < low for s in (a, b))
+    high_in = all(s[3] or s[2] > high for s in (a, b))
+    return low < high or (low == high and low_in and high_in)
 
 
 def _benchmarks(bank: _Bank) -> Iterator[InputError]:
@@ -257,7 +331,34 @@ def _readings(bank: _Bank) -> Iterator[InputError]:
             yield where.error(
                 ("nrr_readings", ri, "at_least"), "two readings start at the same value"
             )
+    for ri, reading in enumerate(readings):
+        if reading.warning is not None:
+            yield from _text(where, ("nrr_readings", ri, "warning"), reading.warning)
     for wi, warning in enumerate(bank.benchmarks.metric_warnings):
         path = ("metric_warnings", wi)
         yield from _condition(bank, where, warning.when, (*path, "when"))
         yield from _text(where, (*path, "says"), warning.says)
+        for mi, name in enumerate(warning.without):
+            yield from _metric(where, (*path, "without", mi), name)
+    codes = [
+        *((("nrr_readings", i, "id"), r.id) for i, r in enumerate(readings)),
+        *(
+            (("metric_warnings", i, "id"), w.id)
+            for i, w in enumerate(bank.benchmarks.metric_warnings)
+        ),
+    ]
+    named = [(path, code) for path, code in codes if code is not None]
+    for index in _duplicates([code for _, code in named]):
+        yield where.error(named[index][0], f"reading id {named[index][1]!r} given twice")
+    for name in bank.benchmarks.healthy_direction:
+        if name in metric_specs.DERIVED:
+            yield where.error(
+                ("healthy_direction", name),
+                f"{name!r} is derived: give the direction of the metric it comes from",
+            )
+        elif name not in metric_specs.INPUTS:
+            yield where.error(
+                ("healthy_direction", name),
+                f"unknown metric {name!r}",
+                did_you_mean(name, list(metric_specs.INPUTS)),
+            )

@@ -131,6 +131,13 @@ class Option(_Model):
     contradicted_by: list[Contradiction] = Field(
         default_factory=list, description="figures that would say this answer is not so"
     )
+    health: int | None = Field(
+        default=None,
+        ge=0,
+        description="how healthy a practice this answer describes, within its question: "
+        "higher is healthier; options ranked alike are different pathologies. The way out "
+        "offers a change of answer only to a healthier one; an option without it, never",
+    )
 
 
 class Question(_Model):
@@ -150,6 +157,15 @@ class MetricRule(_Model):
     says: Text = Field(description="why it counts; {metric} placeholders show values")
 
 
+class ProgressMeasure(_Model):
+    """A way to measure progress, and what it tracks: the way out names it beside a change."""
+
+    says: Text
+    tracks: list[str] = Field(
+        min_length=1, description="metric names and question ids this measure tracks"
+    )
+
+
 class Pattern(_Model):
     id: Id
     name: Text
@@ -158,9 +174,18 @@ class Pattern(_Model):
     caps: str = Field(description="the one metric this pattern holds down")
     signs: list[Text] = Field(min_length=3, max_length=5)
     fix: Text = Field(description="what changes when it is fixed")
-    progress: list[Text] = Field(min_length=3, max_length=5)
+    progress: list[Text | ProgressMeasure] = Field(
+        min_length=3,
+        max_length=5,
+        description="how to measure progress: a text, or {says, tracks} to tie it to the way out",
+    )
     watch: Text = Field(description="what to keep an eye on when the pattern is not present")
     metric_rules: list[MetricRule] = Field(default_factory=list)
+    measured_by: list[str] | None = Field(
+        default=None,
+        description="the metrics that measure what the pattern claims; its rules may read no "
+        "other. Without it, every metric its rules read",
+    )
 
 
 class PatternsFile(_Model):
@@ -184,13 +209,25 @@ class Benchmark(_Model):
 
 
 class NrrReading(_Model):
+    id: Id | None = Field(None, description="the code its warning carries (default: its place)")
     at_least: float | None = Field(None, description="lower edge; none for the lowest reading")
     says: Text
+    warning: Text | None = Field(
+        None,
+        description="shown beside every read whose NRR falls in this range, dominant pattern "
+        "or not; {metric} placeholders show values",
+    )
 
 
 class MetricWarning(_Model):
+    id: Id | None = Field(None, description="the code the warning carries (default: its place)")
     when: Condition
     says: Text = Field(description="the warning; {metric} placeholders show values")
+    without: list[str] = Field(
+        default_factory=list,
+        description="metrics whose absence the warning is about: it holds only when none of "
+        "them is given (NRR read without GRR)",
+    )
 
 
 class BenchmarksFile(_Model):
@@ -200,6 +237,11 @@ class BenchmarksFile(_Model):
         default_factory=list,
         description="revenue figures worth a warning beside them, such as a high NRR on a "
         "base that is leaving",
+    )
+    healthy_direction: dict[str, Literal["up", "down"]] = Field(
+        default_factory=dict,
+        description="metric -> the way a healthier company moves it; the way out offers a "
+        "metric only in this direction, and none without one",
     )
 
 
@@ -216,6 +258,7 @@ KNOWN_KEYS = sorted(
             Question,
             Option,
             Pattern,
+            ProgressMeasure,
             MetricRule,
             Benchmark,
             Band,

@@ -10,9 +10,9 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
 from quicktest.domain.compare import Respondents
 from quicktest.domain.metrics import ALL, INPUTS
-from quicktest.domain.read import Evidence, PatternRead, Read
+from quicktest.domain.read import Evidence, PatternRead, Read, joined
 from quicktest.domain.units import format_value, show_value
-from quicktest.domain.whatif import WhatIf, describe
+from quicktest.domain.wayout import Way, WayOut
 from quicktest.faces.report.chart import Chart, pair_chart
 
 BASIS_WORDS = {
@@ -28,6 +28,22 @@ class EvidenceRow:
     source: str
     text: str
     about: str  # the question and the answer given, or the metric
+
+
+@dataclass(frozen=True)
+class MoveView:
+    kind: str  # "answer" or "metric"
+    what: str  # the question, or the metric
+    was: str
+    to: str
+
+
+@dataclass(frozen=True)
+class WayView:
+    moves: list[MoveView]
+    score: str
+    level: str
+    progress: list[str]  # the pattern's measures that track these moves
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,7 @@ class PatternView:
     evidence: list[EvidenceRow]
     unknown: list[str]  # metrics that would confirm or weaken it, not given
     capped: str | None  # why its level is below what its score alone reads, if it is
-    what_if: list[str]  # the single changes that would take it below its level (or over)
+    way_out: list[WayView]  # healthier changes that would take it below its level
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,7 @@ class Disagreement:
 class RespondentsView:
     people: list[Respondent]
     dominant: str | None
+    tied: str  # the patterns tied at the top of the combined read, in words, or ""
     combined: list[CombinedRow]
     disagreements: list[Disagreement]
 
@@ -137,6 +154,7 @@ class ReportView:
     answered: int
     total_questions: int
     dominant: PatternView | None
+    tied: list[PatternView]  # patterns called alike at the top: no dominant one
     patterns: list[PatternView]
     detailed: list[PatternView]
     unanswered: list[str]
@@ -171,9 +189,22 @@ def _evidence_row(bank: Bank, read: Read, item: Evidence) -> EvidenceRow:
     return EvidenceRow(points, item.source, item.text, about)
 
 
-def _pattern(bank: Bank, read: Read, p: PatternRead, changes: dict[str, WhatIf]) -> PatternView:
+def _way(bank: Bank, way: Way) -> WayView:
+    moves = [
+        MoveView(
+            c.kind,
+            bank.question_by_id[c.ref].prompt if c.kind == "answer" else ALL[c.ref].label,
+            c.was,
+            c.to,
+        )
+        for c in way.changes
+    ]
+    return WayView(moves, f"{way.score:.2f}", way.level, list(way.progress))
+
+
+def _pattern(bank: Bank, read: Read, p: PatternRead, ways: dict[str, WayOut]) -> PatternView:
     pattern = p.pattern
-    what = changes.get(pattern.id)
+    out = ways.get(pattern.id)
     return PatternView(
         pattern.id,
         pattern.name,
@@ -185,12 +216,12 @@ def _pattern(bank: Bank, read: Read, p: PatternRead, changes: dict[str, WhatIf])
         pattern.why,
         pattern.signs,
         pattern.fix,
-        pattern.progress,
+        [m.says for m in pattern.progress],
         pattern.watch,
         [_evidence_row(bank, read, e) for e in p.moved_by],
         [ALL[name].label for name in p.unknown],
         p.capped_words(),
-        [describe(bank, c) for c in (*what.metrics, *what.answers)] if what else [],
+        [_way(bank, w) for w in out.ways] if out else [],
     )
 
 
@@ -227,6 +258,13 @@ def _retention(bank: Bank, read: Read) -> Retention | None:
     )
 
 
+def _called(read: Read) -> str:
+    """A respondent's call in a table cell: the dominant pattern, a tie, or none."""
+    if read.tied:
+        return f"tie: {read.tie_names}"
+    return read.dominant.pattern.name if read.dominant else "none"
+
+
 def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
     """The page on a client's respondents; the first of them is the one this report reads."""
     total = len(bank.questions)
@@ -238,12 +276,13 @@ def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
                 ascii_uppercase[i] if i < len(ascii_uppercase) else str(i + 1),
                 name,
                 f"{len(r.given.answers)} of {total}",
-                r.dominant.pattern.name if r.dominant else "none",
+                _called(r),
                 i == 0,
             )
             for i, (name, r) in enumerate(zip(group.names, group.reads, strict=True))
         ],
         dominant=names.get(group.dominant or ""),
+        tied=joined([names[t] for t in group.tied]),
         combined=[
             CombinedRow(
                 c.name,
@@ -266,10 +305,11 @@ def build(
 ) -> ReportView:
     read = full.read
     respondents = full.respondents
-    changes = {w.pattern: w for w in full.what_if}
-    patterns = [_pattern(bank, read, p, changes) for p in read.patterns]
+    ways = {w.pattern: w for w in full.way_out}
+    patterns = [_pattern(bank, read, p, ways) for p in read.patterns]
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None
+    tied = patterns[: len(read.tied)]
     metrics = read.metrics
     return ReportView(
         title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
@@ -284,6 +324,7 @@ def build(
         answered=len(bank.questions) - len(read.unanswered),
         total_questions=len(bank.questions),
         dominant=dominant,
+        tied=tied,
         patterns=patterns,
         detailed=detailed,
         unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],

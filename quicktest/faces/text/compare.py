@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from quicktest.domain.bank import Bank
+from quicktest.domain.changes import Call
 from quicktest.domain.compare import Comparison, Respondents
 from quicktest.domain.metrics import ALL
+from quicktest.domain.read import joined
 from quicktest.domain.units import show_value
 from quicktest.faces.text.style import Out
 
@@ -28,8 +30,7 @@ def render(bank: Bank, result: Comparison | Respondents, out: Out) -> None:
     a, b = result.labels
     out.line((f"A: {a}   B: {b}", "bold"))
     for label, read in (("A", result.before), ("B", result.after)):
-        top = read.dominant
-        out.line(f"  {label} dominant: {f'{top.pattern.name} ({top.level})' if top else 'none'}")
+        out.line(f"  {label} calls: {Call.of(read).words(bank)}")
     out.blank()
     out.table(
         [
@@ -94,6 +95,8 @@ def _respondents(bank: Bank, result: Respondents, out: Out) -> None:
     out.blank()
     names = {p.id: p.name for p in bank.patterns}
     top = names.get(result.dominant or "", "none")
+    if result.tied:
+        top = f"none, a tie of {joined([names[t] for t in result.tied])}"
     out.line((f"Combined read (mean of their scores): dominant {top}", "bold"))
     out.table(
         [(pattern.name, f"{pattern.score:.2f}", pattern.level) for pattern in result.combined],

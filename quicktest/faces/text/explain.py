@@ -24,16 +24,26 @@ def render(bank: Bank, explained: Explanation, out: Out) -> None:
                 p.name,
                 f"{p.low:.2f} to {p.high:.2f}",
                 f"{p.dominant_share:.1%}",
+                f"{p.strong_share:.1%}",
                 ", ".join(f"{q.question} ({q.spread:.0%})" for q in p.deciding[:3]) or "none",
             )
             for p in explained.patterns
         ],
-        header=("Pattern", "Score range", "Dominant in", "Decided most by"),
-        right=(2,),
+        header=("Pattern", "Score range", "Dominant in", "Strong in", "Decided most by"),
+        right=(2, 3),
     )
     out.blank()
-    out.paragraph(f"No dominant pattern in {explained.no_dominant_share:.1%} of them.")
+    out.paragraph(
+        f"Tied at the top in {explained.tie_share:.1%} of them; no dominant pattern in "
+        f"{explained.no_dominant_share:.1%}."
+    )
     for p in explained.patterns:
+        if p.strong_share == 0:
+            out.paragraph(
+                f"Warning: {p.name} is never called strong, even from a full set of answers; "
+                "only metrics could make it strong.",
+                style="bold yellow",
+            )
         if p.dominant_share == 0:
             out.paragraph(
                 f"Warning: {p.name} is never the dominant pattern on answers alone; only "
@@ -51,9 +61,22 @@ def render(bank: Bank, explained: Explanation, out: Out) -> None:
                 "says little about a client.",
                 style="bold yellow",
             )
+    if not bank.healthy:
+        out.paragraph(
+            "Warning: the bank gives no healthy_direction (benchmarks.yaml): the way out "
+            "offers no change of a figure.",
+            style="bold yellow",
+        )
+    if all(o.health is None for q in bank.questions for o in q.options):
+        out.paragraph(
+            "Warning: no option ranks its health (questions.yaml): the way out offers no "
+            "change of answer.",
+            style="bold yellow",
+        )
     out.blank()
     out.paragraph(
-        "Decided by: how much the share of sets a pattern wins changes between the best and "
-        "the worst answer to that question.",
+        "Strong in: the sets in which a pattern is called strong, dominant or not. Decided "
+        "by: how much the share of sets a pattern wins changes between the best and the "
+        "worst answer to that question.",
         style="dim",
     )

@@ -76,9 +76,9 @@ def render(report: RevenueReport, out: Out) -> None:
             f"NRR benchmark compared against: {_pct(nrr.band.value)} ({nrr.band.label})",
             style="dim",
         )
-    for warning in report.figure_warnings:
+    for reading in report.figure_warnings:
         out.blank()
-        out.paragraph(f"Warning: {warning}", style="bold yellow")
+        out.paragraph(f"Warning: {reading.says}", style="bold yellow")
     if read.history:
         out.blank()
         out.line(("Trailing twelve-month NRR and GRR by end period", "bold"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
+from quicktest.domain.hinges import Hinge, hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import PatternRead, Read
-from quicktest.domain.whatif import WhatIf, describe
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out
 
@@ -41,10 +41,20 @@ def render(bank: Bank, full: FullRead, out: Out) -> None:
         out.paragraph(f"{read.coverage.words()}.", style="dim")
     for doubt in full.file_warnings:  # doubts about the figures come before the verdict
         out.paragraph(f"Check the revenue file: {doubt.message}", style="bold yellow")
-    for warning in full.figure_warnings:
-        out.paragraph(f"Warning: {warning}", style="bold yellow")
+    for reading in full.figure_warnings:
+        out.paragraph(f"Warning: {reading.says}", style="bold yellow")
     out.blank()
-    if read.dominant:
+    if read.tied:
+        first = read.tied[0]
+        out.line(
+            ("Tied at the top: ", "bold"),
+            (read.tie_names, LEVEL_STYLE[first.level]),
+            f"  ({first.level}, {first.score:.2f} each)",
+        )
+        out.paragraph(
+            "No single pattern dominates: the evidence points to these equally.", indent=2
+        )
+    elif read.dominant:
         top = read.dominant
         out.line(
             ("Dominant pattern: ", "bold"),
@@ -84,13 +94,12 @@ def render(bank: Bank, full: FullRead, out: Out) -> None:
         for conflict in read.conflicts:
             prompt = bank.question_by_id[conflict.question].prompt
             out.paragraph(f"{prompt} {conflict.words()}", indent=2, bullet="• ")
-    for change in full.what_if:
-        _what_if(bank, change, out)
-    if read.dominant:
+    _hinges(bank, full.hinges, out)
+    for named in read.tied or ((read.dominant,) if read.dominant else ()):
         out.blank()
-        out.line((f"How to measure progress on {read.dominant.pattern.name}", "bold"))
-        for measure in read.dominant.pattern.progress:
-            out.paragraph(measure, indent=2, bullet="• ")
+        out.line((f"How to measure progress on {named.pattern.name}", "bold"))
+        for measure in named.pattern.progress:
+            out.paragraph(measure.says, indent=2, bullet="• ")
     if read.unanswered:
         out.blank()
         out.paragraph("Unanswered: " + ", ".join(read.unanswered), style="dim")
@@ -98,12 +107,13 @@ def render(bank: Bank, full: FullRead, out: Out) -> None:
         out.paragraph(f"Note: {note}", style="yellow")
 
 
-def _what_if(bank: Bank, what: WhatIf, out: Out) -> None:
-    aim = f"below {what.level}" if what.aim == "below" else "to dominant"
+def _hinges(bank: Bank, hinges: tuple[Hinge, ...], out: Out) -> None:
+    """What the call hinges on: the answers to probe and the figures to check."""
     out.blank()
-    out.line((f"What would change this read: {what.name} {aim}", "bold"))
-    items = [*what.metrics, *what.answers]
-    if not items:
-        out.paragraph("No single answer or metric value would do it.", indent=2, style="dim")
-    for change in items:
-        out.paragraph(describe(bank, change), indent=2, bullet="• ")
+    if not hinges:
+        out.line(("What this read hinges on: ", "bold"), "no single answer or figure given")
+        return
+    names = [ALL[ref].label if ref in ALL else ref for ref in hinges_on(hinges)]
+    out.paragraph(f"What this read hinges on: {', '.join(names)}", style="bold")
+    for hinge in hinges:
+        out.paragraph(hinge.words(bank), indent=2, bullet="• ")

@@ -114,7 +114,7 @@ class QuickTestApp(App[None]):
         if self.current is None:
             session = self._current()
             self.current = full_read(
-                self.bank, session.response(self.bank), self.revenue, with_what_if=False
+                self.bank, session.response(self.bank), self.revenue, with_way_out=False
             )
         return self.current
 

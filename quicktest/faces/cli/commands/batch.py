@@ -70,7 +70,10 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 def _print_summary(bank: Bank, summary: batch.Summary, stream: TextIO) -> None:
     from quicktest.faces.text.style import Out
 
-    names = {p.id: p.name for p in bank.patterns} | {"none": "No dominant pattern"}
+    names = {p.id: p.name for p in bank.patterns} | {
+        "none": "No dominant pattern",
+        "tie": "A tie at the top",
+    }
     out = Out(stream)
     out.line(
         (

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                     **session.summary(),
                     "bank_version": session.bank_version,
                     "answers": dict(session.answers),
-                    "read": read.as_json(with_what_if=False),
+                    "read": read.as_json(with_changes=False),
                 }
             )
         else:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
+from quicktest.domain.hinges import hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import PatternRead
 from quicktest.domain.session import Session
@@ -49,7 +50,15 @@ class ResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         top = self.read.dominant
-        if top:
+        tied = self.read.tied
+        if tied:
+            headline = Text.assemble(
+                ("Tied at the top: ", "bold"),
+                (self.read.tie_names, f"bold {LEVEL_STYLE[tied[0].level]}"),
+                f" ({tied[0].level}, {tied[0].score:.2f} each)\n",
+                ("No single pattern dominates: the evidence points to these equally.", ""),
+            )
+        elif top:
             headline = Text.assemble(
                 ("Dominant pattern: ", "bold"),
                 (top.pattern.name, f"bold {LEVEL_STYLE[top.level]}"),
@@ -72,8 +81,11 @@ class ResultScreen(Screen[None]):
             headline.append(f"\n{conflict.words()}", style="yellow")
         for doubt in self.full.file_warnings:
             headline.append(f"\nCheck the revenue file: {doubt.message}", style="bold yellow")
-        for warning in self.full.figure_warnings:
-            headline.append(f"\nWarning: {warning}", style="bold yellow")
+        for reading in self.full.figure_warnings:
+            headline.append(f"\nWarning: {reading.says}", style="bold yellow")
+        if self.full.hinges:
+            names = [ALL[r].label if r in ALL else r for r in hinges_on(self.full.hinges)]
+            headline.append(f"\nThis read hinges on: {', '.join(names)} (w to try)", style="cyan")
         for note in self.full.notes:
             headline.append(f"\nNote: {note}", style="yellow")
         self.query_one("#dominant", Static).update(headline)
@@ -96,11 +108,14 @@ class ResultScreen(Screen[None]):
     @on(OptionList.OptionHighlighted, "#patterns")
     def show_pattern(self, event: OptionList.OptionHighlighted) -> None:
         chosen = next(p for p in self.read.patterns if p.pattern.id == event.option.id)
-        self.query_one("#evidence", Static).update(self._detail(chosen))
+        self.query_one("#evidence", Static).update(self._detail(chosen, self._hinges()))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
+    def _hinges(self) -> list[str]:
+        return [h.words(self.bank) for h in self.full.hinges]
+
     @staticmethod
-    def _detail(p: PatternRead) -> Text:
+    def _detail(p: PatternRead, hinges: list[str]) -> Text:
         text = Text()
         text.append(f"{p.pattern.name}", style="bold")
         text.append(f" · caps {ALL[p.pattern.caps].label}\n", style="dim")
@@ -118,7 +133,11 @@ class ResultScreen(Screen[None]):
             text.append(f"Not provided: {', '.join(unknown)}\n", style="dim italic")
         text.append("\nHow to measure progress\n", style="bold underline")
         for measure in p.pattern.progress:
-            text.append(f"• {measure}\n")
+            text.append(f"• {measure.says}\n")
+        if hinges:
+            text.append("\nWhat this read hinges on\n", style="bold underline")
+            for words in hinges:
+                text.append(f"• {words}\n")
         return text
 
     def action_what_if(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
+from quicktest.domain.changes import Call
 from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import Navigate, SessionChanged
 
@@ -81,11 +82,10 @@ class ReviewScreen(Screen[None]):
             f"{len(self.session.answers)} of {len(self.bank.questions)} answered{metrics}",
             "dim",
         )
-        top = self.read.read.dominant
         self.query_one("#live-read", Static).update(
             Text.assemble(
                 ("Read so far: ", "bold"),
-                f"{top.pattern.name} ({top.level})" if top else "no dominant pattern",
+                Call.of(self.read.read).words(self.bank),
                 (f" · {given[0]}", "dim"),
             )
         )

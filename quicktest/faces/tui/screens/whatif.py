@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
+from quicktest.domain.changes import Call
 from quicktest.domain.conditions import leaf_metrics
 from quicktest.domain.metrics import INPUTS, Metrics, format_value
 from quicktest.domain.read import Read
@@ -114,9 +115,8 @@ class WhatIfScreen(Screen[None]):
         trial = score(self.bank, self.response())
         before = {p.pattern.id: p for p in self.saved.patterns}
         text = Text()
-        top = trial.dominant
-        text.append("Dominant: ", style="bold")
-        text.append(top.pattern.name if top else "none", style="bold" if top else "green")
+        text.append("The call: ", style="bold")
+        text.append(Call.of(trial).words(self.bank), style="bold")
         text.append("\n\n")
         for p in trial.patterns:
             was = before[p.pattern.id]
