@@ -103,7 +103,10 @@ def test_a_folder_with_files_a_batch_did_not_write_is_refused(cli, tmp_path):
 def test_a_second_batch_replaces_only_its_own_earlier_files(cli, tmp_path):
     """The earlier run's PDFs go, so no earlier client's report sits beside the new ones."""
     out_dir = tmp_path / "out"
-    first = [["Old Client", "Sam", "activity", "", "", "", ""], ["Acme", "Dana", "", "", "", "", ""]]
+    first = [
+        ["Old Client", "Sam", "activity", "", "", "", ""],
+        ["Acme", "Dana", "", "", "", "", ""],
+    ]
     assert cli("batch", responses(tmp_path, first, HEADER), "-o", out_dir, "--pdf").code == 0
     assert len(list(out_dir.glob("*.pdf"))) == 2
     second = [["Acme", "Dana", "concessions", "", "", "", ""]]
