@@ -20,7 +20,7 @@ from quicktest.app.saving import Saver
 from quicktest.app.workspace import Workspace
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError, SetupError
-from quicktest.domain.session import DONE, Session
+from quicktest.domain.session import ANSWERED, FINISHED, Session
 from quicktest.faces.tui import messages
 
 if TYPE_CHECKING:  # the export's parts load on the first export
@@ -45,6 +45,7 @@ class QuickTestApp(App[None]):
         brand: Brand | None = None,
         invited: bool = False,
         hold: bool = False,
+        role: str | None = None,
     ) -> None:
         """`render` is the report face for the PDF export (the command line hands it in: a
         face never imports another); without it `e` says so. `revenue` is a revenue file
@@ -61,6 +62,7 @@ class QuickTestApp(App[None]):
             self.title = brand.firm
         self.client_name = client
         self.respondent_name = respondent
+        self.role_name = role
         self.resume_id = resume
         self.session: Session | None = None
         self.current: FullRead | None = None  # the one read of the session, made on change
@@ -76,7 +78,9 @@ class QuickTestApp(App[None]):
             self.open_session(sessions.opened(self.workspace, self.resume_id))
         elif self.client_name or self.respondent_name:  # who is known: straight to question 1
             self.post_message(
-                messages.StartRequested(self.client_name or "", self.respondent_name or "")
+                messages.StartRequested(
+                    self.client_name or "", self.respondent_name or "", self.role_name or ""
+                )
             )
         else:
             self.go("start")
@@ -128,13 +132,15 @@ class QuickTestApp(App[None]):
         self.session, self.current = session, None
 
     def open_session(self, session: Session) -> None:
-        """Show a session where it stopped: its next question, or its result when done."""
+        """Show a session where it stopped: its next question, or its result once every
+        question is answered or it is finished."""
         self._replace(session)
-        self.go("result" if session.state == DONE else "question", session.position)
+        done = session.progress(self.bank) in (ANSWERED, FINISHED)
+        self.go("result" if done else "question", session.position)
 
     @on(messages.StartRequested)
     def start(self, message: messages.StartRequested) -> None:
-        session = sessions.started(self.workspace, message.client, message.respondent)
+        session = sessions.started(self.workspace, message.client, message.respondent, message.role)
         self.saver.submit("insert", session)
         self.open_session(session)
 
@@ -166,12 +172,14 @@ class QuickTestApp(App[None]):
         self.saver.submit("set_metric", session.id, message.name, message.value)
         self._changed()
 
-    @on(messages.MarkedDone)
-    def done(self) -> None:
-        session = self._current()._replace(state=DONE)
+    @on(messages.Finished)
+    def finish(self) -> None:
+        """Store the session as finished (its answers are saved already, as they are given)."""
+        session = self._current()._replace(state=FINISHED)
         self.session = session
-        self.saver.submit("set_state", session.id, DONE)
-        self.notify(f"Session {session.id} marked done.")
+        self.saver.submit("set_state", session.id, FINISHED)
+        self._changed()
+        self.notify(f"Session {session.id} finished.")
 
     @on(messages.ExportRequested)
     def export(self) -> None:

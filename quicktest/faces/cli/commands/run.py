@@ -18,6 +18,7 @@ from quicktest.faces.cli.options import add_brand, add_revenue_reading, revenue_
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--client", metavar="NAME", help="the client's name")
     parser.add_argument("--respondent", metavar="NAME", help="who is answering")
+    parser.add_argument("--role", metavar="ROLE", help="their role: CEO, CFO, Sales, ...")
     parser.add_argument("--resume", metavar="ID", help="resume a saved session")
     add_brand(parser)
     parser.add_argument(
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         args.client,
         args.respondent,
         resume,
+        role=args.role,
         render=_render,
         revenue=revenue,
         brand=brand,
