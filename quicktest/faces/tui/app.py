@@ -191,22 +191,19 @@ class QuickTestApp(App[None]):
 
     @work(thread=True, exclusive=True)
     def _export(self, session: Session) -> None:
-        """The PDF of the session's read with the way out and the client's respondents, read
-        once every queued write has landed (so this session is among them), on a store
-        connection of this thread's own."""
-        from quicktest.app.clients import respondents_of_session
+        """The PDF of the session's client's read (the combined read of its respondents,
+        `exported_read`), made once every queued write has landed (so this session is among
+        them), on a store connection of this thread's own."""
+        from quicktest.app.reading import exported_read
         from quicktest.app.report import slug, write_report
 
         assert self.renderer is not None
         self.saver.flush()
         here = self.workspace.on_this_thread()
         try:
-            others = respondents_of_session(here, session)
-        except InputError:
-            others = None  # the store cannot be read now: the PDF goes without that page
+            read = exported_read(here, session, self.revenue)
         finally:
             here.close()
-        read = full_read(self.bank, session.response(self.bank), self.revenue, others)
         name = slug(session.client or "") or "quicktest"
         path = Path.cwd() / f"{name}-{session.date}-{session.id}.pdf"
         try:

@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     check_outputs(workspace, args.output, args.html, args.answers, args.metrics, args.revenue)
     brand = workspace.brand(args.brand)
-    # a stored client with several respondents gets a page on where they disagree
-    read, _ = read_inputs(workspace, inputs_of(args), with_respondents=True)
+    # a client's report leads with its combined read; a stored session whose client has
+    # several respondents gets a page about them
+    read = read_inputs(workspace, inputs_of(args), with_client=True)
     from quicktest.faces.report.render import render  # WeasyPrint loads once input is good
 
     write_report(workspace.bank, read, render, args.output, args.html, args.paper, brand)
