@@ -27,7 +27,8 @@ def _evidence(out: Out, pattern: PatternRead, full: FullRead) -> None:
             continue
         points = f"{item.points:+g}" if item.points else "·"
         style = "green" if item.points < 0 else "dim" if not item.points else ""
-        ref = f"{item.ref} · {given_by(full, item)}" if full.of_client else item.ref
+        who = given_by(full, item) if full.of_client else ""
+        ref = f"{item.ref} · {who}" if who else item.ref
         rows.append((points, (item.source, "dim"), (f"{item.text}  ({ref})", style)))
     out.table(rows, right=(0,), indent=2, gap=1)
 
