@@ -12,7 +12,7 @@ from pathlib import Path
 
 from timing import ROOT
 
-BENCHMARKS = ("startup", "engine", "tui_startup", "report", "revenue", "batch")
+BENCHMARKS = ("startup", "engine", "tui_startup", "report", "revenue", "batch", "portfolio")
 OUT = ROOT / "benchmarks" / "out" / "results.json"
 
 

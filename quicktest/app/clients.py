@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.app.workspace import Workspace
 from quicktest.domain.client import Client, fold
-from quicktest.domain.clientread import ClientRead, Gathered, client_read, figures_of, gather
+from quicktest.domain.clientread import (
+    ClientRead,
+    Gathered,
+    client_read,
+    figures_of,
+    gather,
+    shown_read,
+)
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.session import Session
 
@@ -83,12 +90,7 @@ def client_page(workspace: Workspace, session: Session | None) -> ClientRead | N
     if session is None or not session.client or not fold(session.client):
         return None
     client, sessions = client_of(workspace, session.client)
-    gathered = gather(sessions)
-    if len(gathered.counted) < max(2, client.threshold):
-        return None
-    return client_read(
-        workspace.bank, client, gathered, figures_of((*gathered.counted, *gathered.pending))
-    )
+    return shown_read(workspace.bank, client, sessions, at_least=2)
 
 
 class Listed(NamedTuple):

@@ -23,6 +23,7 @@ from quicktest.domain.whatif import WhatIf, what_if
 
 if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, a session
     from quicktest.domain.clientread import ClientRead
+    from quicktest.domain.portfolio import Standing
     from quicktest.domain.retention import DataWarning
     from quicktest.domain.session import Session
 
@@ -33,6 +34,7 @@ class FullRead(NamedTuple):
     figure_warnings: tuple[str, ...]  # the bank's warnings on the figures (a thin base)
     what_if: tuple[WhatIf, ...]  # what would change it (empty when not asked for)
     client: ClientRead | None = None  # its client's read, where it has one
+    among: Standing | None = None  # a client's place among the consultant's clients
 
     @property
     def of_client(self) -> bool:

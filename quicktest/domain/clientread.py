@@ -484,3 +484,15 @@ def client_read(
         _sponsor(client, people, reads),
         _answers(bank, people, reads, named),
     )
+
+
+def shown_read(
+    bank: Bank, client: Client, sessions: Sequence[Session], at_least: int = 1
+) -> ClientRead | None:
+    """The client's read from these sessions with the company's figures as given, where one
+    may be shown: at least `at_least` respondents answered, and as many as the client's
+    anonymity threshold."""
+    gathered = gather(sessions)
+    if len(gathered.counted) < max(at_least, client.threshold, 1):
+        return None
+    return client_read(bank, client, gathered, figures_of((*gathered.counted, *gathered.pending)))

@@ -197,6 +197,8 @@ class ReportView:
     confidence_steps: list[str]  # the bank's rule, for the method page
     conflicts: list[str]  # answers the figures contradict, both sides and the side followed
     what_if_shown: bool  # a client's combined read has no single answer to change
+    among: list[tuple[str, str, int]]  # pattern, score, percentile among the clients
+    among_clients: int
     firm: str  # whose report it is, in the running header: quicktest, or the brand's firm
     footer: str
     brand: BrandView | None
@@ -447,6 +449,13 @@ def build(
         notes=full.notes,
         respondents=_respondents(bank, full) if client and _has_others(client) else None,
         what_if_shown=not full.of_client,
+        among=[
+            (p.pattern.name, f"{p.score:.2f}", full.among.percentiles[p.pattern.id])
+            for p in read.patterns
+        ]
+        if full.among
+        else [],
+        among_clients=full.among.clients if full.among else 0,
         levels=", ".join(f"{lv.name} from {lv.threshold:.2f}" for lv in bank.levels),
         dominant_level=bank.dominant,
         margin_pattern=next((p.name for p in bank.patterns if p.caps == "gross_margin"), None),
@@ -466,11 +475,11 @@ def build(
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
         if brand
         else "Confidential · prepared with quicktest",
-        brand=_brand(brand) if brand else None,
+        brand=brand_view(brand) if brand else None,
     )
 
 
-def _brand(brand: Brand) -> BrandView:
+def brand_view(brand: Brand) -> BrandView:
     colours = {"--accent": brand.accent, "--ink": brand.text}
     return BrandView(
         brand.firm,
