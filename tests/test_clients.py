@@ -194,6 +194,7 @@ def test_below_the_threshold_no_person_or_small_role_is_shown_nor_can_be_worked_
     files = {
         f"r{i}": f"client: Halden\nrespondent: Person {i}\nrole: {role}\ndate: 2026-10-0{i + 1}\n"
         f"answers: {{revenue_triggers: {options[i % 4]}, renewal_case: activity}}\n"
+        f"metrics: {{nrr: {100 + i * 3 % 7}%}}\n"
         for i, role in enumerate(roles)
     }
     imported(cli, tmp_path, **files)
@@ -206,6 +207,9 @@ def test_below_the_threshold_no_person_or_small_role_is_shown_nor_can_be_worked_
     assert read["reads"] == [] and read["sponsor"] is None
     assert all(a["by"] is None for a in read["answers"])
     assert read["figures_given_by"] == {}
+    (nrr,) = read["figure_conflicts"]  # the values given, in their own order: no one's
+    assert [v["value"] for v in nrr["values"]] == [1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06]
+    assert {v["respondent"] for v in nrr["values"]} == {None}
     assert all("given_by" not in e for p in read["patterns"] for e in p["evidence"])
     html = tmp_path / "h.html"
     assert cli("report", "--client", "halden", "-o", tmp_path / "h.pdf", "--html", html).code == 0

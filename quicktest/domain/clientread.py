@@ -77,22 +77,27 @@ class FigureConflict(NamedTuple):
     values: tuple[tuple[str, Value], ...]  # (respondent, value), newest first
 
     def words(self, named: bool) -> str:
+        """In words; without names, the values given in their own order (not the
+        respondents'), so that none can be matched to who gave it."""
         spec = ALL[self.metric]
-        shown = [show_value(spec, v) for _, v in self.values]
+        used = show_value(spec, self.values[0][1])
         if named:
-            given = "; ".join(
-                f"{who} gave {v}" for (who, _), v in zip(self.values, shown, strict=True)
-            )
-            return f"{spec.label}: {given}. The read uses {shown[0]}, the newest."
-        return (
-            f"{spec.label}: respondents gave {', '.join(shown)}. The read uses {shown[0]}, "
-            "the newest."
+            given = "; ".join(f"{who} gave {show_value(spec, v)}" for who, v in self.values)
+            return f"{spec.label}: {given}. The read uses {used}, the newest."
+        shown = ", ".join(show_value(spec, v) for v in self._unnamed())
+        return f"{spec.label}: respondents gave {shown}. The read uses {used}, the newest."
+
+    def _unnamed(self) -> list[Value]:
+        return sorted(
+            {v for _, v in self.values}, key=lambda v: v if isinstance(v, float) else v[-1]
         )
 
     def as_json(self, named: bool) -> dict[str, Any]:
-        values = [
-            {"respondent": who if named else None, "value": plain(v)} for who, v in self.values
-        ]
+        values: list[dict[str, Any]]
+        if named:
+            values = [{"respondent": who, "value": plain(v)} for who, v in self.values]
+        else:
+            values = [{"respondent": None, "value": plain(v)} for v in self._unnamed()]
         return {"metric": self.metric, "values": values, "used": plain(self.values[0][1])}
 
 
