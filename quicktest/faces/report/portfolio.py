@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
-from quicktest.domain.portfolio import Portfolio
+from quicktest.domain.portfolio import ROUND_GAP, Portfolio
 from quicktest.faces.report.view import BrandView, brand_view
 
 
@@ -43,6 +43,7 @@ class PortfolioView:
     ranked: bool
     min_clients: int
     withheld: list[str]
+    round_gap: int  # days between two sessions of one round, at most
     firm: str
     footer: str
     brand: BrandView | None
@@ -90,6 +91,7 @@ def build(
             f"{client.name} ({counted} answered; its anonymity threshold is {client.threshold})"
             for client, counted in found.withheld
         ],
+        round_gap=ROUND_GAP,
         firm=brand.firm if brand else "quicktest",
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
         if brand
