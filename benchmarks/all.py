@@ -12,7 +12,8 @@ from pathlib import Path
 
 from timing import ROOT
 
-BENCHMARKS = ("startup", "engine", "tui_startup", "report", "revenue", "batch", "web")
+BENCHMARKS = ("startup", "engine", "tui_startup", "report", "revenue", "batch", "web", "portfolio")
+
 OUT = ROOT / "benchmarks" / "out" / "results.json"
 
 

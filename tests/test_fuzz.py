@@ -399,12 +399,12 @@ def test_session_import_adds_one_session_or_changes_nothing(work, content):
     database = work / "sessions.db"
     path = write(work / "import.yaml", content)
     with Store(database) as store:
-        before = [s.summary() for s in store.list()]
+        before = [s._asdict() for s in store.list()]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["sessions", "import", str(path), "--db", str(database)])
     with Store(database) as store:
-        after = [s.summary() for s in store.list()]
+        after = [s._asdict() for s in store.list()]
     assert code in (EXIT_OK, EXIT_INPUT), err.getvalue()
     if code == EXIT_OK:
         assert len(after) == len(before) + 1
@@ -558,7 +558,7 @@ def test_a_failing_command_leaves_every_session_as_it_was(work, data):
     shutil.copyfile(template, database)  # every example starts from the same three sessions
     shutil.copyfile(EXAMPLE_FILES / "healthy.yaml", work / "answers.yaml")
     with Store(database) as store:
-        before = [(s.summary(), s.answers, s.metrics) for s in store.list()]
+        before = [(s._asdict(), s.answers, s.metrics) for s in store.list()]
     line = data.draw(command_lines(work, [s["id"] for s, _, _ in before]))
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -569,5 +569,5 @@ def test_a_failing_command_leaves_every_session_as_it_was(work, data):
     assert code in (EXIT_OK, EXIT_INPUT), (line, err.getvalue())
     if code == EXIT_INPUT:
         with Store(database) as store:
-            assert [(s.summary(), s.answers, s.metrics) for s in store.list()] == before, line
+            assert [(s._asdict(), s.answers, s.metrics) for s in store.list()] == before, line
         assert err.getvalue().strip()  # one message, ours or argparse's usage line

@@ -109,7 +109,7 @@ def test_the_app_shows_stale_answers_on_the_read(changed):
     store_path, bank_folder, session_id = changed
     bank = load_bank(bank_folder)
     store = Store(store_path)
-    store.set_state(session_id, "done")
+    store.set_state(session_id, "finished")
 
     async def run() -> str:
         app = app_for(bank, store, resume=session_id)

@@ -15,7 +15,7 @@ import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.main import main
-from quicktest.sources.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
+from quicktest.sources.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, run_step
 
 from .conftest import EXAMPLES, ROOT
 
@@ -137,7 +137,7 @@ def test_list_filters_by_client_and_shows_the_contract_fields(cli):
         cli("sessions", "list", "--client", "lumen analytics", "--format", "json").out
     )
     assert len(rows) == 1
-    assert set(rows[0]) == {"id", "client", "respondent", "date", "state", "answered"}
+    assert set(rows[0]) >= {"id", "client", "respondent", "date", "state", "answered"}
     assert rows[0]["client"] == "Lumen Analytics" and rows[0]["answered"] == 7
 
 
@@ -154,7 +154,7 @@ def test_unknown_session_id_suggests_the_near_one(cli):
 def test_sessions_show_prints_the_read(cli):
     session = cli("sessions", "import", EXAMPLES / "vibe_revenue.yaml").out.strip()
     out = cli("sessions", "show", session).out
-    assert f"Session {session} (done" in out and "Dominant pattern: Vibe Revenue" in out
+    assert f"Session {session} (finished" in out and "Dominant pattern: Vibe Revenue" in out
 
 
 def test_import_then_the_app_store_sees_it_in_another_process(cli, tmp_path):
@@ -256,13 +256,16 @@ def test_a_new_or_empty_file_becomes_a_marked_store(cli, tmp_path, made):
 def test_a_store_made_before_the_mark_is_adopted(cli, tmp_path, version):
     """Every store an earlier quicktest made (tables exactly ours, no mark) keeps working."""
     path = tmp_path / "old.db"
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, isolation_level=None)
     for step in MIGRATIONS[:version]:
-        db.executescript(step)
+        run_step(db, step)
+    state = "done" if version < 5 else "finished"  # what that version wrote
     db.execute(
         "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, created_at, "
-        "updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', 'done', 'b', '1', 'x', 'x')"
+        f"updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', '{state}', 'b', '1', 'x', 'x')"
     )
+    if version >= 5:
+        db.execute("INSERT INTO clients (key, name, created_at) VALUES ('old co', 'Old Co', 'x')")
     db.execute(f"PRAGMA user_version = {version}")
     db.commit()
     db.close()

@@ -65,7 +65,7 @@ async def test_walk_the_whole_test_by_keyboard(bank, store):
     app = app_for(bank, store)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, StartScreen)
-        await pilot.press(*"Acme", "tab", *"Dana", "enter")
+        await pilot.press(*"Acme", "tab", *"Dana", "tab", *"CFO", "enter")
         assert isinstance(app.screen, QuestionScreen)
         assert text(app, "#progress-label") == "Question 1 of 7"
         for _ in range(6):
@@ -78,10 +78,13 @@ async def test_walk_the_whole_test_by_keyboard(bank, store):
         assert isinstance(app.screen, ResultScreen)
         assert "Dominant pattern:" in text(app, "#dominant")
         session = store.list()[0]
-        assert session.client == "Acme" and session.respondent == "Dana"
+        assert (session.client, session.respondent, session.role) == ("Acme", "Dana", "CFO")
         assert session.answers == ALL_FIRST | {"headcount_vs_arr": "in_step"}
-        await pilot.press("s")
-    assert store.list()[0].state == "done"
+        assert "This session is answered: f finishes it." in text(app, "#dominant")
+        await pilot.press("f")
+        await pilot.pause()
+        assert "This session is finished." in text(app, "#dominant")
+    assert store.list()[0].state == "finished"
 
 
 async def test_back_and_change_an_answer_while_answering(bank, store):
@@ -213,8 +216,8 @@ async def test_export_adds_the_page_of_the_clients_other_respondents(
     store.set_answer(cs_lead.id, "renewal_case", "measured_outcome")
     session = answered_session(bank, store, ALL_FIRST)
     text, _ = await exported(bank, store, session)
-    assert "The rest of this report is the read of Dana Lee, CFO." in text
-    assert "Sam Ortiz, CS lead" in text
+    assert "Combined read of 2 respondents" in text  # the client's read leads
+    assert "Sam Ortiz, CS lead" in text and "Dana Lee, CFO" in text
     assert "Where they disagree: 1 of 7 questions" in text
 
 
@@ -231,7 +234,7 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
     async with second.run_test(size=SIZE) as pilot:
         listing = second.screen.query_one("#unfinished", OptionList)
         assert f"Acme · {session.date} ·" in str(listing.get_option_at_index(0).prompt)
-        assert "4 of 7 answered" in str(listing.get_option_at_index(0).prompt)
+        assert "in progress, 4 of 7" in str(listing.get_option_at_index(0).prompt)
         listing.focus()
         await pilot.press("enter")
         assert isinstance(second.screen, QuestionScreen)
@@ -293,7 +296,7 @@ async def test_a_session_begun_here_leads_its_own_respondents_page(
     bank, store, tmp_path, monkeypatch
 ):
     """The export waits for the session's own writes to land before it reads the client's
-    respondents, so a session begun a moment ago is the one the page calls this report."""
+    respondents, so a session begun a moment ago is counted in the client's read."""
     monkeypatch.chdir(tmp_path)
     other = store.create(bank, "Acme Analytics", "Sam Ortiz, CS lead", "2026-11-01")
     store.set_answer(other.id, "renewal_case", "measured_outcome")
@@ -308,8 +311,8 @@ async def test_a_session_begun_here_leads_its_own_respondents_page(
         await pilot.pause()
     (pdf,) = Path.cwd().glob("acme-analytics-*.pdf")
     text = text_of(pdf)
-    assert "The rest of this report is the read of Dana Lee, CFO." in text
-    assert "Sam Ortiz, CS lead" in text
+    assert "Combined read of 2 respondents" in text
+    assert "Sam Ortiz, CS lead" in text and "Dana Lee, CFO" in text
 
 
 async def test_a_revenue_file_enters_every_read_by_the_rule_score_uses(bank, store, tmp_path):

@@ -3,10 +3,10 @@ respondents side by side."""
 
 from __future__ import annotations
 
-from quicktest.app.clients import respondents_of
-from quicktest.app.given import client_sessions, response_of
+from quicktest.app.given import response_of
+from quicktest.app.reading import FullRead, client_full_read
 from quicktest.app.workspace import Workspace
-from quicktest.domain.compare import Comparison, Respondents, compare
+from quicktest.domain.compare import Comparison, compare
 from quicktest.domain.errors import InputError
 from quicktest.domain.scoring import score
 
@@ -22,13 +22,15 @@ def compared(workspace: Workspace, a: str, b: str) -> Comparison:
     return compare(bank, reads[0], reads[1], (labels[0], labels[1]))
 
 
-def client_compared(workspace: Workspace, client: str) -> Respondents:
-    """A client's respondents: where they disagree, and the read their scores average to."""
-    result = respondents_of(workspace.bank, client_sessions(workspace, client))
-    if result is None:
+def client_compared(workspace: Workspace, client: str) -> FullRead:
+    """A client's respondents compared: the combined read first, then where they disagree,
+    where their roles see the company differently, and the sponsor beside the others."""
+    read = client_full_read(workspace, client)
+    assert read.client is not None
+    if len(read.client.people) < 2:
         raise InputError(
-            f"client {client!r} has one respondent; comparing respondents needs two or more "
-            "(compare A B compares one respondent over time)",
+            f"client {read.client.client.name!r} has one respondent with answers; comparing "
+            "respondents needs two or more (compare A B compares one respondent over time)",
             field="--client",
         )
-    return result
+    return read

@@ -1,5 +1,5 @@
-"""What a read is made of, as a face names it: an answers file, a stored session or a
-client's latest session, with a metrics file and a revenue file merged in."""
+"""What a read is made of, as a face names it: an answers file or a stored session, with a
+metrics file and a revenue file merged in (a client's read is `clients.client_full_read`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from quicktest.app.revenue import RevenueReport, RevenueSpec, read_file
 from quicktest.app.workspace import Workspace
-from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.errors import InputError
+from quicktest.domain.metrics import Metrics
 from quicktest.domain.response import Response
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 
 class Inputs(NamedTuple):
     ref: str | None = None  # an answers file or a session id
-    client: str | None = None  # instead of ref: the client's latest session
+    client: str | None = None  # instead of ref: the client's read
     metrics_file: str | None = None
     revenue: RevenueSpec | None = None
 
@@ -48,42 +49,22 @@ def response_of(workspace: Workspace, ref: str) -> tuple[Response, Session | Non
     return session.response(workspace.bank), session
 
 
-def client_sessions(workspace: Workspace, client: str) -> list[Session]:
-    """The client's latest session per respondent; an unknown client gets a near match."""
-    if not workspace.has_store:
-        raise InputError(
-            f"no sessions for client {client!r}", field="--client", hint="no session store yet"
-        )
-    store = workspace.store
-    sessions = store.respondents(client)
-    if not sessions:
-        known = sorted({s.client for s in store.list() if s.client})
-        raise InputError(
-            f"no sessions for client {client!r}",
-            str(store.path),
-            field="--client",
-            hint=did_you_mean(client, known) or "see quicktest sessions list",
-        )
-    return sessions
+def with_metrics_file(metrics: Metrics, path: str | None) -> Metrics:
+    """Metrics with a metrics file's merged in: its figures win, and each one it replaces is
+    noted."""
+    if not path:
+        return metrics
+    from quicktest.sources.answersfile import load_metrics_file
+
+    return metrics.merged(load_metrics_file(path), "the metrics file")
 
 
 def given(workspace: Workspace, inputs: Inputs) -> Given:
-    """The response the inputs name, with their metrics file merged in (its figures win, and
-    each one it replaces is noted), and their revenue file read."""
-    if inputs.client and inputs.ref:
-        raise InputError("give ANSWERS or --client, not both", field="--client")
-    session: Session | None
-    if inputs.client:
-        session = client_sessions(workspace, inputs.client)[0]
-        response = session.response(workspace.bank)
-    elif inputs.ref:
-        response, session = response_of(workspace, inputs.ref)
-    else:
+    """The response of the file or session the inputs name, with their metrics file merged
+    in (its figures win, and each one it replaces is noted), and their revenue file read."""
+    if not inputs.ref:
         raise InputError("give an answers file, a session id or --client NAME", field="ANSWERS")
-    if inputs.metrics_file:
-        from quicktest.sources.answersfile import load_metrics_file
-
-        merged = response.metrics.merged(load_metrics_file(inputs.metrics_file), "the metrics file")
-        response = response._replace(metrics=merged)
+    response, session = response_of(workspace, inputs.ref)
+    response = response._replace(metrics=with_metrics_file(response.metrics, inputs.metrics_file))
     revenue = read_file(workspace.bank, inputs.revenue) if inputs.revenue else None
     return Given(response, session, revenue)

@@ -4,9 +4,14 @@ open the session a link leads to while it is open."""
 from __future__ import annotations
 
 import datetime
+from typing import Any, NamedTuple
 
 from quicktest.app.workspace import Workspace
+from quicktest.domain.client import fold
+from quicktest.domain.errors import InputError
 from quicktest.domain.invite import Invite
+from quicktest.domain.response import MAX_NAME
+from quicktest.domain.session import Session
 
 
 def created(
@@ -16,10 +21,16 @@ def created(
     lasts: str,
     hold: bool,
     now: datetime.datetime,
+    role: str | None = None,
 ) -> tuple[Invite, str]:
     """A new session for the respondent and its invite; the token, to be shown only now."""
     from quicktest.sources import invites
 
+    for flag, text in (("--client", client), ("--respondent", respondent), ("--role", role)):
+        if text and len(text) > MAX_NAME:
+            raise InputError(
+                f"is {len(text)} characters long; it takes at most {MAX_NAME}", field=flag
+            )
     workspace.check_writable()
     return invites.create(
         workspace.store,
@@ -29,13 +40,46 @@ def created(
         invites.parse_duration(lasts),
         hold,
         now,
+        role,
     )
 
 
-def listed(workspace: Workspace) -> list[Invite]:
+class Listed(NamedTuple):
+    """An invite, and how far its respondent got."""
+
+    invite: Invite
+    session: Session | None  # None: a session this version cannot read (named elsewhere)
+    client: str | None  # the client's name, as its record holds it
+
+    def as_json(self, workspace: Workspace, now: datetime.datetime) -> dict[str, Any]:
+        """`state` is the link's (open, expired, revoked); `progress` the session's."""
+        invite, session = self.invite, self.session
+        bank = workspace.bank
+        return {
+            "id": invite.id,
+            "client": self.client,
+            "respondent": invite.respondent,
+            "role": session.role if session else None,
+            "session": invite.session_id,
+            "expires": invite.expires_at,
+            "state": invite.state(now),
+            "hold": invite.hold,
+            "progress": session.progress(bank) if session else None,
+            "answered": session.answered(bank) if session else None,
+        }
+
+
+def listed(workspace: Workspace) -> list[Listed]:
+    """Every invite, with the session it opens (for how far its respondent got)."""
     from quicktest.sources import invites
 
-    return invites.listed(workspace.store)
+    store = workspace.store
+    sessions = {s.id: s for s in store.list()}
+    names = {c.key: c.name for c in store.clients()}
+    return [
+        Listed(i, sessions.get(i.session_id), names.get(fold(i.client or ""), i.client))
+        for i in invites.listed(store)
+    ]
 
 
 def revoked(workspace: Workspace, invite_id: str) -> Invite:

@@ -4,8 +4,9 @@ computed once here so that text, JSON, the app, the PDF and the web form show th
 That is the read itself (scores, levels, evidence, conflicts, coverage, a tie at the top),
 the notes on its input (figures a revenue file replaced, stale answers), every warning (the
 revenue file's doubts and the bank's readings of the figures), the way out of each pattern
-called (for the client), what the call hinges on (for the consultant), and, for a client
-with several respondents, how they compare.
+called (for the client), what the call hinges on (for the consultant), and its client's
+read: the read a client's report leads with, or the page a session's report gets about its
+client.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.app.given import Inputs, given
-from quicktest.app.revenue import RevenueReport, with_revenue
+from quicktest.app.revenue import RevenueReport, read_file, with_revenue
 from quicktest.app.workspace import Workspace
 from quicktest.domain.bank import Bank
+from quicktest.domain.errors import InputError
 from quicktest.domain.hinges import Hinge, hinges
 from quicktest.domain.read import Read
 from quicktest.domain.readings import FigureReading, figure_readings
@@ -24,7 +26,8 @@ from quicktest.domain.scoring import score
 from quicktest.domain.wayout import WayOut, way_out
 
 if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, a session
-    from quicktest.domain.compare import Respondents
+    from quicktest.domain.clientread import ClientRead
+    from quicktest.domain.portfolio import Standing
     from quicktest.domain.retention import DataWarning
     from quicktest.domain.session import Session
 
@@ -35,7 +38,14 @@ class FullRead(NamedTuple):
     figure_warnings: tuple[FigureReading, ...]  # the bank's readings of the figures
     way_out: tuple[WayOut, ...] = ()  # per pattern called, healthier changes that lower it
     hinges: tuple[Hinge, ...] = ()  # the changes that would change the call
-    respondents: Respondents | None = None  # the client's respondents, this read's first
+    client: ClientRead | None = None  # its client's read, where it has one
+    among: Standing | None = None  # a client's place among the consultant's clients
+
+    @property
+    def of_client(self) -> bool:
+        """Whether this is a client's read (the combined read of its respondents), not one
+        respondent's."""
+        return self.client is not None and self.read is self.client.combined
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -47,8 +57,9 @@ class FullRead(NamedTuple):
         return self.read.notes
 
     def as_json(self, with_changes: bool = True) -> dict[str, Any]:
-        """The read in JSON; `with_changes` adds the way out and the hinges."""
-        out = self.read.as_json()
+        """The read in JSON; `with_changes` adds the way out and the hinges; a client's read
+        adds its respondents, each one's own read and how they compare."""
+        out = self.client.as_json() if self.of_client and self.client else self.read.as_json()
         out["warnings"] = list(self.warnings)
         out["readings"] = [r.as_json() for r in self.figure_warnings]
         if with_changes:
@@ -61,7 +72,7 @@ def full_read(
     bank: Bank,
     response: Response,
     revenue: RevenueReport | None = None,
-    respondents: Respondents | None = None,
+    client: ClientRead | None = None,
     with_way_out: bool = True,
     with_hinges: bool = True,
 ) -> FullRead:
@@ -75,20 +86,60 @@ def full_read(
         figure_readings(bank, response.metrics),
         way_out(bank, read) if with_way_out else (),
         hinges(bank, read) if with_hinges else (),
-        respondents,
+        client,
     )
 
 
-def read_inputs(
-    workspace: Workspace, inputs: Inputs, with_respondents: bool = False
-) -> tuple[FullRead, Session | None]:
-    """The full read of what a command names, and the stored session it came from, if any;
-    `with_respondents` adds the session's client's other respondents (for a report)."""
+def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False) -> FullRead:
+    """The full read of what a command names: a client's read for `--client`, else the read
+    of a file or a session; `with_client` adds, to a session's read, a page about its
+    client's respondents (for a report)."""
+    if inputs.client:
+        if inputs.ref:
+            raise InputError("give ANSWERS or --client, not both", field="--client")
+        revenue = read_file(workspace.bank, inputs.revenue) if inputs.revenue else None
+        return client_full_read(workspace, inputs.client, inputs.metrics_file, revenue)
     found = given(workspace, inputs)
-    others = None
-    if with_respondents:
-        from quicktest.app.clients import respondents_of_session
+    client = None
+    if with_client:
+        from quicktest.app.clients import client_page
 
-        others = respondents_of_session(workspace, found.session)
-    read = full_read(workspace.bank, found.response, found.revenue, others)
-    return read, found.session
+        client = client_page(workspace, found.session)
+    return full_read(workspace.bank, found.response, found.revenue, client)
+
+
+def client_full_read(
+    workspace: Workspace,
+    name: str,
+    metrics_file: str | None = None,
+    revenue: RevenueReport | None = None,
+) -> FullRead:
+    """A client's read for a face: the combined read of its respondents, with the company's
+    figures (and any metrics and revenue file), their warnings and readings, and the
+    client's read beside it (who answered, who is pending, each one's own read, how they
+    compare). No way out or hinges: no single answer stands for the company's."""
+    from quicktest.app.clients import with_files
+
+    found = with_files(workspace, name, metrics_file, revenue)
+    metrics = found.combined.metrics
+    return FullRead(
+        found.combined,
+        revenue.file_warnings if revenue else (),
+        figure_readings(workspace.bank, metrics),
+        client=found,
+    )
+
+
+def exported_read(
+    workspace: Workspace, session: Session, revenue: RevenueReport | None = None
+) -> FullRead:
+    """What the app exports for a session: its client's read, led by the combined read of
+    every respondent with answers (this one among them once it has some); the session's own
+    read where it has no client, or its client's read cannot be shown (no one has answered,
+    or fewer than the client's anonymity threshold), or the store cannot be read now."""
+    if session.client:
+        try:
+            return client_full_read(workspace, session.client, revenue=revenue)
+        except InputError:
+            pass
+    return full_read(workspace.bank, session.response(workspace.bank), revenue)

@@ -21,7 +21,7 @@ from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS, check_consistent
 from quicktest.domain.response import Response
-from quicktest.domain.session import DONE, IN_PROGRESS, Session
+from quicktest.domain.session import FINISHED, IN_PROGRESS, Session
 from quicktest.domain.units import Value, parse_text
 
 
@@ -115,9 +115,9 @@ def metrics_typed(workspace: Workspace, session: Session, typed: Mapping[str, st
 
 
 def finished(workspace: Workspace, session: Session) -> Session:
-    """The session marked answered: the respondent sent it."""
-    workspace.store.set_state(session.id, DONE)
-    return session._replace(state=DONE)
+    """The session marked finished: the respondent sent it."""
+    workspace.store.set_state(session.id, FINISHED)
+    return session._replace(state=FINISHED)
 
 
 def read_of(workspace: Workspace, session: Session, with_way_out: bool = False) -> FullRead:

@@ -1,22 +1,40 @@
-"""Saved sessions: list, show with their read, export as an answers file, import, delete,
-and start or resume one in the app."""
+"""Saved sessions: list them with how far each got, show one with its read, export it as an
+answers file, import one, delete one, and start, resume or finish one in the app."""
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from quicktest.app.reading import FullRead, full_read
 from quicktest.app.workspace import Workspace
+from quicktest.domain.client import fold
 from quicktest.domain.response import Response, StaleAnswer
-from quicktest.domain.session import IN_PROGRESS, Listing, Session
+from quicktest.domain.session import IN_PROGRESS, Damaged, Session
 
 
-def listed(workspace: Workspace, client: str | None = None) -> Listing:
-    """The sessions, the latest first (a client's only, named in any case or script), and
-    those this version cannot read, named so that they can be dealt with."""
-    return workspace.store.listing(client=client)
+class Rows(NamedTuple):
+    """Sessions as lists show them (`Session.summary`), and those that could not be read."""
+
+    rows: list[dict[str, Any]]
+    damaged: list[Damaged]
+
+
+def listed(workspace: Workspace, client: str | None = None) -> Rows:
+    """The sessions, the latest first (a client's only, named in any case or script), each
+    with its state and its client's name as the client's record holds it, and those this
+    version cannot read, named so that they can be dealt with."""
+    store = workspace.store
+    found = store.listing(client=client)
+    names = {c.key: c.name for c in store.clients()}
+    bank = workspace.bank
+    return Rows(
+        [s.summary(bank, names.get(fold(s.client or ""))) for s in found.sessions],
+        found.damaged,
+    )
 
 
 def unfinished(workspace: Workspace) -> list[Session]:
-    """Sessions still in progress, the latest first: what the app offers to resume."""
+    """Sessions not finished, the latest first: what the app offers to resume."""
     return workspace.store.list(state=IN_PROGRESS)
 
 
@@ -27,22 +45,25 @@ def shown(workspace: Workspace, session_id: str) -> tuple[Session, FullRead]:
 
 
 def exported(workspace: Workspace, session_id: str, output: str) -> None:
-    """Write a session as an answers file (stale answers and its bank's record kept)."""
+    """Write a session as an answers file (stale answers, its bank's record, the respondent's
+    role and the session's state kept)."""
     from quicktest.sources.answersfile import write_answers
 
     workspace.check_output(output, "--output")
     session = workspace.store.get(session_id)
-    write_answers(session.response(workspace.bank), output, session.bank_record())
+    bank = workspace.bank
+    write_answers(session.response(bank), output, session.bank_record(), session.progress(bank))
 
 
 def imported(workspace: Workspace, path: str) -> tuple[Session, tuple[StaleAnswer, ...]]:
-    """An answers file added to the store as a session, and the answers it holds that this
-    bank no longer has (kept, and named)."""
-    from quicktest.sources.answersfile import load_answers
+    """An answers file added to the store as a session, in the state the file gives (a file
+    without one is finished), and the answers it holds that this bank no longer has (kept,
+    and named)."""
+    from quicktest.sources.answersfile import load_session_file
 
     workspace.check_writable()
-    response = load_answers(path, workspace.bank)
-    return workspace.store.add(response, workspace.bank), response.stale
+    response, state = load_session_file(path, workspace.bank)
+    return workspace.store.add(response, workspace.bank, state), response.stale
 
 
 def deleted(workspace: Workspace, session_id: str) -> str:
@@ -50,9 +71,11 @@ def deleted(workspace: Workspace, session_id: str) -> str:
     return workspace.store.delete(session_id)
 
 
-def started(workspace: Workspace, client: str | None, respondent: str | None) -> Session:
+def started(
+    workspace: Workspace, client: str | None, respondent: str | None, role: str | None = None
+) -> Session:
     """A new session in progress, not yet written: the app writes it in the background."""
-    response = Response(client=client or None, respondent=respondent or None)
+    response = Response(client=client or None, respondent=respondent or None, role=role or None)
     return workspace.store.new_session(response, workspace.bank, IN_PROGRESS)
 
 

@@ -1,10 +1,9 @@
-"""Compare reads: one client over time (which patterns rose, fell or appeared, and why),
-and several respondents of one client (where they disagree, and the combined read)."""
+"""Compare two reads: one client over time (which patterns rose, fell or appeared, and why).
+Several respondents of one client are compared in `clientread`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import fmean
 from typing import Any
 
 from quicktest.domain.bank import Bank
@@ -111,82 +110,3 @@ def compare(bank: Bank, before: Read, after: Read, labels: tuple[str, str]) -> C
         if a is not None or b is not None:
             pairs[name] = (plain(a), plain(b))
     return Comparison(labels, before, after, tuple(changes), answers_changed, pairs)
-
-
-@dataclass(frozen=True)
-class CombinedPattern:
-    id: str
-    name: str
-    score: float  # the mean of the respondents' scores
-    level: str
-    scores: tuple[float, ...]  # each respondent's own, in the order of Respondents.names
-
-
-@dataclass(frozen=True)
-class Respondents:
-    """Several respondents of one client: their disagreements and the combined read."""
-
-    client: str
-    names: tuple[str, ...]
-    reads: tuple[Read, ...]
-    disagreements: tuple[tuple[str, dict[str, str | None]], ...]  # question id -> answers
-    combined: tuple[CombinedPattern, ...]  # strongest first
-    dominant: str | None
-    tied: tuple[str, ...] = ()  # patterns alike at the top of the combined read
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "client": self.client,
-            "respondents": list(self.names),
-            "disagreements": [
-                {"question": q, "answers": answers} for q, answers in self.disagreements
-            ],
-            "combined": {
-                "dominant": self.dominant,
-                "tied": list(self.tied),
-                "patterns": [
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "score": c.score,
-                        "level": c.level,
-                        "scores": dict(zip(self.names, c.scores, strict=True)),
-                    }
-                    for c in self.combined
-                ],
-            },
-        }
-
-
-def respondents(bank: Bank, client: str, reads: list[Read]) -> Respondents:
-    """Where respondents disagree, question by question, and the read their scores average to.
-
-    A disagreement is a finding: a CFO and a CS lead who see the business differently.
-    """
-
-    names = tuple(r.given.respondent or f"respondent {i}" for i, r in enumerate(reads, 1))
-    disagreements = []
-    for question in bank.questions:
-        given = {
-            name: _answer_label(bank, read, question.id)
-            for name, read in zip(names, reads, strict=True)
-        }
-        if len({v for v in given.values() if v is not None}) > 1:
-            disagreements.append((question.id, given))
-    combined = []
-    for pattern in bank.patterns:
-        scores = tuple(
-            next(p.score for p in r.patterns if p.pattern.id == pattern.id) for r in reads
-        )
-        mean = round(fmean(scores), 3)
-        combined.append(
-            CombinedPattern(pattern.id, pattern.name, mean, bank.level_of(mean), scores)
-        )
-    combined.sort(key=lambda c: -c.score)
-    top = [c.id for c in combined if combined[0].score == c.score]
-    called = bool(combined) and bank.is_dominant(combined[0].score)
-    dominant = top[0] if called and len(top) == 1 else None
-    tied = tuple(top) if called and len(top) > 1 else ()
-    return Respondents(
-        client, names, tuple(reads), tuple(disagreements), tuple(combined), dominant, tied
-    )

@@ -9,6 +9,17 @@ from typing import TYPE_CHECKING, NamedTuple
 from quicktest.domain.metrics import Metrics
 
 MAX_NAME = 200  # characters in a client or respondent name: a report's header must hold it
+# Roles a respondent is offered (any other text is kept as written).
+SUGGESTED_ROLES = (
+    "CEO",
+    "CFO",
+    "COO",
+    "Sales",
+    "Customer success",
+    "Product",
+    "Marketing",
+    "Finance",
+)
 
 if TYPE_CHECKING:
     from quicktest.domain.bank import Bank
@@ -42,6 +53,7 @@ class Response(NamedTuple):
     respondent: str | None = None
     date: str | None = None
     stale: tuple[StaleAnswer, ...] = ()
+    role: str | None = None  # the respondent's role (CFO, Sales, ...), free text
 
     @property
     def given_answers(self) -> dict[str, str]:

@@ -16,15 +16,35 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import Metrics, parse_metrics
 from quicktest.domain.response import MAX_NAME, Response, StaleAnswer, split_stale
+from quicktest.domain.session import FINISHED, IN_PROGRESS, STATES
 from quicktest.domain.units import plain
 from quicktest.sources.yamlfile import Located, load_yaml
 
-KEYS = ("client", "respondent", "date", "bank", "answers", "metrics")
+KEYS = ("client", "respondent", "role", "date", "state", "bank", "answers", "metrics")
 BANK_KEYS = ("id", "version", "digest")
 
 
 def load_answers(path: str | os.PathLike[str], bank: Bank) -> Response:
     return answers_from(load_yaml(path), bank)
+
+
+def load_session_file(path: str | os.PathLike[str], bank: Bank) -> tuple[Response, str]:
+    """An answers file to import as a session, and the state to store it in: finished when
+    its `state:` says so or it has none (a file handed over is a whole set of answers), in
+    progress for any other state an export wrote."""
+    located = load_yaml(path)
+    response = answers_from(located, bank)
+    data = located.data if isinstance(located.data, Mapping) else {}
+    state = data.get("state")
+    if state is None or state == FINISHED:
+        return response, FINISHED
+    if state not in STATES:
+        raise located.error(
+            ("state",),
+            f"unknown state {state!r}",
+            did_you_mean(str(state), STATES) or f"expected one of {', '.join(STATES)}",
+        )
+    return response, IN_PROGRESS
 
 
 def load_metrics_file(path: str | os.PathLike[str]) -> Metrics:
@@ -95,6 +115,7 @@ def answers_from(located: Located, bank: Bank) -> Response:
         _text(located, data, "respondent"),
         _date(located, data),
         stale,
+        _text(located, data, "role"),
     )
 
 
@@ -152,13 +173,18 @@ def _date(located: Located, data: Mapping) -> str | None:
         ) from None
 
 
-def to_document(response: Response, bank: dict[str, str] | None = None) -> dict:
+def to_document(
+    response: Response, bank: dict[str, str] | None = None, state: str | None = None
+) -> dict:
     """An answers file's content; metrics as stored (fractions), so a re-import is exact.
-    Stale answers are kept, and `bank` records which bank the answers were given with."""
+    Stale answers are kept, `bank` records which bank the answers were given with, and
+    `state` how far the session got (an import keeps it)."""
     document: dict = {}
-    for key in ("client", "respondent", "date"):
+    for key in ("client", "respondent", "role", "date"):
         if getattr(response, key):
             document[key] = getattr(response, key)
+    if state:
+        document["state"] = state
     if bank:
         document["bank"] = dict(bank)
     document["answers"] = response.given_answers
@@ -168,14 +194,17 @@ def to_document(response: Response, bank: dict[str, str] | None = None) -> dict:
 
 
 def write_answers(
-    response: Response, path: str | os.PathLike[str], bank: dict[str, str] | None = None
+    response: Response,
+    path: str | os.PathLike[str],
+    bank: dict[str, str] | None = None,
+    state: str | None = None,
 ) -> None:
     """Write an answers file: JSON for a .json name, YAML otherwise."""
     import json
 
     import yaml
 
-    document = to_document(response, bank)
+    document = to_document(response, bank, state)
     if os.fspath(path).lower().endswith(".json"):
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:

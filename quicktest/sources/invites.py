@@ -42,9 +42,12 @@ def create(
     lasts: datetime.timedelta,
     hold: bool,
     now: datetime.datetime,
+    role: str | None = None,
 ) -> tuple[Invite, str]:
-    """A new session for the respondent and its invite; the token, to be shown once."""
-    session = store.add(Response(client=client, respondent=respondent), bank, IN_PROGRESS)
+    """A new session for the respondent (in their role) and its invite; the token, to be
+    shown once."""
+    response = Response(client=client, respondent=respondent, role=role or None)
+    session = store.add(response, bank, IN_PROGRESS)
     token = secrets.token_urlsafe(24)
     invite_id = secrets.token_hex(4)
     expires = (now + lasts).isoformat(timespec="seconds")

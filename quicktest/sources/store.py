@@ -23,16 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from quicktest.domain.bank import Bank
+from quicktest.domain.client import Client, fold
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
-from quicktest.domain.session import DONE, IN_PROGRESS, STATES, Damaged, Listing, Session
+from quicktest.domain.session import FINISHED, IN_PROGRESS, STORED_STATES, Damaged, Listing, Session
 from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
 from quicktest.sources.locations import default_store_path
 
 WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
 
-# Each step takes the store from version N to N + 1; never edit a step once released.
+# Each step takes the store from version N to N + 1; never edit a step once released. A step
+# is SQL, or the name of a function below that needs Python (folding names, which SQL cannot).
 MIGRATIONS = (
     """
     CREATE TABLE sessions (
@@ -71,6 +73,26 @@ MIGRATIONS = (
         revoked INTEGER NOT NULL DEFAULT 0, hold INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # clients as records of their own (the name as first written, what the consultant set),
+    # respondents' roles, and "finished" for what was "done"
+    """
+    ALTER TABLE sessions ADD COLUMN role TEXT;
+    UPDATE sessions SET state = 'finished' WHERE state = 'done';
+    CREATE TABLE clients (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        anonymity INTEGER NOT NULL DEFAULT 0,
+        sponsor TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE client_tags (
+        client_key TEXT NOT NULL REFERENCES clients(key) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (client_key, tag)
+    );
+    """,
+    # a client record for every client the sessions already name, as first written
+    "_clients_of_sessions",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -84,11 +106,6 @@ class _Unreadable(Exception):
     def __init__(self, field: str, what: str) -> None:
         super().__init__(what)
         self.field, self.what = field, what
-
-
-def _fold(name: str) -> str:
-    """A name compared as people mean it: any case, any script, spaces folded."""
-    return " ".join(name.split()).casefold()
 
 
 def _now() -> str:
@@ -136,13 +153,41 @@ def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+def run_step(db: sqlite3.Connection, step: str) -> None:
+    """One migration step: its SQL statements, or its function."""
+    if step.startswith("_"):
+        _PYTHON_STEPS[step](db)
+        return
+    for statement in step.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _clients_of_sessions(db: sqlite3.Connection) -> None:
+    """A client record for each client the sessions name, as its earliest session wrote it."""
+    rows = db.execute(
+        "SELECT client, created_at FROM sessions WHERE client IS NOT NULL "
+        "ORDER BY created_at, rowid"
+    ).fetchall()
+    for name, created in rows:
+        if isinstance(name, str) and fold(name):
+            db.execute(
+                "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (fold(name), name, created),
+            )
+
+
+_PYTHON_STEPS = {"_clients_of_sessions": _clients_of_sessions}
+
+
 @cache
 def _schema(version: int) -> dict[str, list[tuple[Any, ...]]]:
     """The tables a store of `version` holds: made by its migrations in memory."""
-    db = sqlite3.connect(":memory:")
+    db = sqlite3.connect(":memory:", isolation_level=None)
     try:
         for step in MIGRATIONS[:version]:
-            db.executescript(step)
+            run_step(db, step)
         return _tables(db)
     finally:
         db.close()
@@ -316,9 +361,7 @@ class Store:
             if not _ours(db):  # made by another program since it was looked at
                 raise self._another_programs()
             for step in range(_version(db), SCHEMA_VERSION):
-                for statement in MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                run_step(db, MIGRATIONS[step])
                 db.execute(f"PRAGMA user_version = {step + 1}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute("COMMIT")
@@ -335,9 +378,12 @@ class Store:
         client: str | None = None,
         respondent: str | None = None,
         date: str | None = None,
+        role: str | None = None,
     ) -> Session:
         return self.add(
-            Response(client=client or None, respondent=respondent or None, date=date),
+            Response(
+                client=client or None, respondent=respondent or None, date=date, role=role or None
+            ),
             bank,
             IN_PROGRESS,
         )
@@ -362,28 +408,89 @@ class Store:
         )
         raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
 
-    def _spellings(self, name: str) -> list[str]:
-        """Every stored spelling of the one client `name` means: the same name in any case,
-        script or spacing (Ärzte, ärzte), else the one client whose name contains it; none
-        when no name does. A part that several clients' names contain is ambiguous and says
-        which. (Folded in Python: SQLite's lower() knows only ASCII letters.)"""
-        names = sorted(
-            row[0] for row in self.db.execute("SELECT DISTINCT client FROM sessions") if row[0]
-        )
-        wanted = _fold(name)
-        exact = [n for n in names if _fold(n) == wanted]
-        if exact:
+    # --- clients ----------------------------------------------------------------------------
+
+    def clients(self) -> list[Client]:
+        """Every client record, by name."""
+        tags: dict[str, list[str]] = {}
+        for key, tag in self.db.execute(
+            "SELECT client_key, tag FROM client_tags ORDER BY client_key, tag"
+        ):
+            tags.setdefault(key, []).append(tag)
+        rows = self.db.execute("SELECT key, name, anonymity, sponsor FROM clients").fetchall()
+        found = [
+            Client(key, name, anonymity, sponsor, tuple(tags.get(key, ())))
+            for key, name, anonymity, sponsor in rows
+        ]
+        return sorted(found, key=lambda c: (c.key, c.name))
+
+    def _matching(self, name: str) -> list[Client]:
+        """The one client `name` means: the same name in any case, script or spacing (Ärzte,
+        ärzte), else the one client whose name contains it; none when no name does. A part
+        that several clients' names contain is ambiguous and says which. (Folded in Python:
+        SQL's lower() knows only ASCII letters.)"""
+        clients = self.clients()
+        wanted = fold(name)
+        exact = [c for c in clients if c.key == wanted]
+        if exact or not wanted:
             return exact
-        partial = [n for n in names if wanted and wanted in _fold(n)]
-        if len({_fold(n) for n in partial}) > 1:
+        partial = [c for c in clients if wanted in c.key]
+        if len(partial) > 1:
             raise InputError(
                 f"client {name!r} is ambiguous: it matches {len(partial)} clients "
-                f"({'; '.join(partial[:10])})",
+                f"({'; '.join(c.name for c in partial[:10])})",
                 str(self.path),
                 field="--client",
                 hint="give the whole name",
             )
         return partial
+
+    def client(self, name: str) -> Client:
+        """The client `name` means (see `_matching`); an unknown one gets a near match."""
+        found = self._matching(name)
+        if not found:
+            raise InputError(
+                f"no sessions for client {name!r}",
+                str(self.path),
+                field="--client",
+                hint=did_you_mean(name, [c.name for c in self.clients()])
+                or "see quicktest clients list",
+            )
+        return found[0]
+
+    def set_client(
+        self,
+        client: Client,
+        name: str | None = None,
+        anonymity: int | None = None,
+        sponsor: str | None = None,
+        tags_added: tuple[str, ...] = (),
+        tags_removed: tuple[str, ...] = (),
+    ) -> Client:
+        """Change what the consultant set for a client, in one transaction; "" for `sponsor`
+        clears it. The client as it now is."""
+        with self.writing() as db:
+            if name is not None:
+                db.execute("UPDATE clients SET name = ? WHERE key = ?", (name, client.key))
+            if anonymity is not None:
+                db.execute(
+                    "UPDATE clients SET anonymity = ? WHERE key = ?", (anonymity, client.key)
+                )
+            if sponsor is not None:
+                db.execute(
+                    "UPDATE clients SET sponsor = ? WHERE key = ?", (sponsor or None, client.key)
+                )
+            db.executemany(
+                "INSERT INTO client_tags VALUES (?,?) ON CONFLICT (client_key, tag) DO NOTHING",
+                [(client.key, tag) for tag in tags_added],
+            )
+            db.executemany(
+                "DELETE FROM client_tags WHERE client_key = ? AND tag = ?",
+                [(client.key, tag) for tag in tags_removed],
+            )
+        return next(c for c in self.clients() if c.key == client.key)
+
+    # --- sessions ---------------------------------------------------------------------------
 
     def get(self, session_id: str) -> Session:
         """One session by id or unique prefix; InputError naming the field of one this
@@ -404,10 +511,12 @@ class Store:
         return self.listing(client, state).sessions
 
     def listing(self, client: str | None = None, state: str | None = None) -> Listing:
-        """The sessions `list` gives, and those left out because they cannot be read."""
+        """The sessions `list` gives (a client's: named in any case or script, or by a part
+        of its name), and those left out because they cannot be read."""
         where, params = ["1=1"], []
         if client:
-            same = self._spellings(client)
+            matching = self._matching(client)
+            same = self._spellings(matching[0].key) if matching else []
             where.append(f"client IN ({','.join('?' * len(same)) or 'NULL'})")
             params.extend(same)
         if state:
@@ -415,13 +524,19 @@ class Store:
             params.append(state)
         return self._load(" AND ".join(where), params)
 
+    def _spellings(self, key: str) -> list[str]:
+        """Every way the sessions wrote the client whose folded name is `key`."""
+        names = self.db.execute("SELECT DISTINCT client FROM sessions WHERE client IS NOT NULL")
+        return sorted(n for (n,) in names if isinstance(n, str) and fold(n) == key)
+
     def _load(self, where: str, params: list[str]) -> Listing:
         """The sessions matching `where`, with their answers and metrics, in three queries;
         each one this version cannot read is set apart with its first fault."""
         chosen = f"SELECT id FROM sessions WHERE {where}"
         rows = self.db.execute(
             "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
-            "bank_digest "
+            "bank_digest, role, "
+            "EXISTS (SELECT 1 FROM invites WHERE invites.session_id = sessions.id) "
             f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
             params,
         ).fetchall()
@@ -455,26 +570,14 @@ class Store:
                 unreadable(session_id, fault)
         return Listing(
             [
-                Session.of(*row, answers=answers[row[0]], metrics=metrics[row[0]])
+                Session.of(
+                    *row[:10], bool(row[10]), answers=answers[row[0]], metrics=metrics[row[0]]
+                )
                 for row in rows
                 if row[0] not in damaged
             ],
             [damaged[row[0]] for row in rows if row[0] in damaged],
         )
-
-    def respondents(self, client: str, first: str | None = None) -> list[Session]:
-        """The client's latest session of each respondent, newest first; with `first`, that
-        session comes first and stands for its respondent, however old it is.
-
-        A respondent who took the test again each quarter counts once, with the latest
-        answers; sessions without a respondent name each count as their own respondent.
-        """
-        sessions = self.list(client=client)
-        sessions.sort(key=lambda s: s.id != first)  # stable: otherwise newest first
-        latest: dict[str, Session] = {}
-        for session in sessions:
-            latest.setdefault((session.respondent or "").strip().lower() or session.id, session)
-        return list(latest.values())
 
     def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
         db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
@@ -523,6 +626,9 @@ class Store:
             self._touch(db, session_id)
 
     def set_state(self, session_id: str, state: str) -> None:
+        """Store whether a session is finished (IN_PROGRESS or FINISHED)."""
+        if state not in STORED_STATES:
+            raise ValueError(f"a stored state is one of {STORED_STATES}, not {state!r}")
         with self.writing() as db:
             db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
             self._touch(db, session_id)
@@ -533,12 +639,13 @@ class Store:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return session_id
 
-    def new_session(self, response: Response, bank: Bank, state: str = DONE) -> Session:
+    def new_session(self, response: Response, bank: Bank, state: str = FINISHED) -> Session:
         """A session not yet written: its id is made here, so an app can go on at once and
-        write it in the background (`insert`)."""
+        write it in the background (`insert`). One not finished resumes at its first
+        unanswered question."""
         import secrets  # only for a new session: it brings hmac and hashlib
 
-        return Session.of(
+        session = Session.of(
             secrets.token_hex(4),
             response.client,
             response.respondent,
@@ -548,27 +655,39 @@ class Store:
             bank.version,
             0,
             bank.digest,
+            response.role,
             answers=response.given_answers,
             metrics=response.metrics.given,
         )
+        if state == IN_PROGRESS and session.answers:
+            session = session._replace(position=session.first_unanswered(bank))
+        return session
 
-    def add(self, response: Response, bank: Bank, state: str = DONE) -> Session:
+    def add(self, response: Response, bank: Bank, state: str = FINISHED) -> Session:
         """A new session holding a response (stale answers kept), in one transaction."""
         session = self.new_session(response, bank, state)
         self.insert(session)
         return session
 
     def insert(self, session: Session) -> None:
-        """Write a new session with its answers and metrics, in one transaction."""
+        """Write a new session with its answers and metrics, and its client's record when the
+        client is new (its name as this session writes it), in one transaction."""
         with self.writing() as db:
+            if session.client and fold(session.client):
+                db.execute(
+                    "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (fold(session.client), session.client, _now()),
+                )
             db.execute(
-                "INSERT INTO sessions (id, client, respondent, date, state, bank_id, "
+                "INSERT INTO sessions (id, client, respondent, role, date, state, bank_id, "
                 "bank_version, bank_digest, position, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     session.id,
                     session.client,
                     session.respondent,
+                    session.role,
                     session.date,
                     session.state,
                     session.bank_id,
@@ -604,12 +723,12 @@ def _not_text(value: object) -> str:
 
 def _check_session(row: tuple[Any, ...]) -> None:
     """Raise _Unreadable for the first field of a session row this version cannot use."""
-    _, client, respondent, date, state, bank_id, bank_version, position, digest = row
-    if state not in STATES:
+    _, client, respondent, date, state, bank_id, bank_version, position, digest, role, _ = row
+    if state not in STORED_STATES:
         raise _Unreadable(
             "state", f"{_shown(state)} is not a state this version of quicktest knows"
         )
-    names = {"client": client, "respondent": respondent}
+    names = {"client": client, "respondent": respondent, "role": role}
     texts = {"bank_id": bank_id, "bank_version": bank_version, "bank_digest": digest}
     for field, value in {**names, **texts}.items():
         if not isinstance(value, str) and not (field in names and value is None):

@@ -79,7 +79,7 @@ def add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--client",
         metavar="NAME",
-        help="instead of ANSWERS: this client's latest session in the store",
+        help="instead of ANSWERS: this client's read, the combined read of its respondents",
     )
     parser.add_argument("--metrics", metavar="FILE", help="metrics file (YAML or JSON)")
     parser.add_argument(

@@ -23,6 +23,7 @@ from quicktest.app.report import Rendered
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import SetupError
+from quicktest.domain.portfolio import Portfolio
 from quicktest.faces.report.view import build
 
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -84,6 +85,16 @@ class Renderer:
             view=view, created=f"{day.isoformat()}T00:00:00Z"
         )
 
+    def portfolio_html(
+        self, bank: Bank, found: Portfolio, day: datetime.date, paper: str, brand: Brand | None
+    ) -> str:
+        from quicktest.faces.report.portfolio import build as build_portfolio
+
+        view = build_portfolio(bank, found, PAPERS[paper], day.isoformat(), brand)
+        return self.jinja.get_template("portfolio.html.j2").render(
+            view=view, created=f"{day.isoformat()}T00:00:00Z"
+        )
+
     def pdf(self, html: str, day: datetime.date, brand: Brand | None = None) -> bytes:
         from weasyprint import HTML
 
@@ -128,6 +139,11 @@ def report_date(read: FullRead) -> datetime.date:
     given = read.read.given
     if given.date:
         return datetime.date.fromisoformat(given.date)
+    return _today()
+
+
+def _today() -> datetime.date:
+    """SOURCE_DATE_EPOCH's day when it is set (for reproducible files), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
@@ -147,3 +163,18 @@ def render(
     renderer = Renderer.shared(Path(templates))
     html = renderer.html(bank, read, paper, brand)
     return Rendered(html, renderer.pdf(html, report_date(read), brand) if pdf else None)
+
+
+def render_portfolio(
+    bank: Bank,
+    found: Portfolio,
+    templates: str,
+    paper: str = "a4",
+    brand: Brand | None = None,
+) -> Rendered:
+    """The portfolio as HTML and PDF, dated by its newest client read (else today)."""
+    renderer = Renderer.shared(Path(templates))
+    dates = [row.now.combined.given.date for row in found.rows]
+    day = datetime.date.fromisoformat(max(d for d in dates if d)) if any(dates) else _today()
+    html = renderer.portfolio_html(bank, found, day, paper, brand)
+    return Rendered(html, renderer.pdf(html, day, brand))

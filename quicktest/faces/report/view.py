@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from string import ascii_uppercase
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
-from quicktest.domain.compare import Respondents
+from quicktest.domain.client import fold
+from quicktest.domain.clientread import ClientRead, Person
 from quicktest.domain.metrics import ALL, INPUTS
-from quicktest.domain.read import Evidence, PatternRead, Read, joined
+from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.domain.units import format_value, show_value
 from quicktest.domain.wayout import Way, WayOut
 from quicktest.faces.report.chart import Chart, pair_chart
@@ -98,12 +99,15 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Respondent:
-    key: str  # a letter that heads the respondent's column in the combined table
+class PersonRow:
     name: str
+    role: str
+    state: str
     answered: str
-    dominant: str
-    is_this_read: bool
+    date: str
+    dominant: str  # their own dominant pattern; "" where it may not be shown
+    sponsor: bool
+    is_this_read: bool  # a session's own report: the respondent it reads
 
 
 @dataclass(frozen=True)
@@ -112,23 +116,57 @@ class CombinedRow:
     level: str
     score: str
     percent: int
-    scores: list[str]  # each respondent's, in the order of RespondentsView.people
+    spread: str  # the lowest and highest of the respondents' own scores, where shown
 
 
 @dataclass(frozen=True)
 class Disagreement:
     number: int
     prompt: str
-    answers: list[tuple[str, str | None]]  # respondent, answer label
+    answers: list[tuple[str, str | None]]  # who (a name, or how many) and the answer
+
+
+@dataclass(frozen=True)
+class GapRow:
+    pattern: str
+    gap: str
+    high: str
+    low: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    pattern: str
+    level: str
+    score: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class OwnRead:
+    """One respondent's own read, as the client's report shows it after the combined read."""
+
+    person: PersonRow
+    patterns: list[ScoreRow]
 
 
 @dataclass(frozen=True)
 class RespondentsView:
-    people: list[Respondent]
+    of_client: bool  # the report is the client's (else one respondent's, this_read)
+    this_read: str | None
+    people: list[PersonRow]
+    pending: list[PersonRow]
     dominant: str | None
-    tied: str  # the patterns tied at the top of the combined read, in words, or ""
     combined: list[CombinedRow]
     disagreements: list[Disagreement]
+    figure_conflicts: list[str]
+    groups: list[str]  # "CFO (2)", in the order of the gaps' roles
+    gaps: list[GapRow]
+    sponsor: str | None
+    sponsor_rows: list[tuple[str, str, str, str]]  # pattern, sponsor, others, gap
+    threshold: int  # the client's anonymity threshold (1: none)
+    reads: list[OwnRead]  # each respondent's own read, where shown (a client's report)
+    appendix: list[Disagreement]  # every question's answers (a client's report)
 
 
 @dataclass(frozen=True)
@@ -144,6 +182,8 @@ class BrandView:
 class ReportView:
     title: str
     client: str
+    who: str  # the cover's line: whose answers, or how many respondents it combines
+    answered_words: str  # "5 of 7 questions answered" (by at least one, for a client)
     running_client: str  # the client in the running header: cut to fit beside the section
     client_length: str  # "", "long" or "longer": the cover sets a long name smaller
     respondent: str | None
@@ -154,9 +194,9 @@ class ReportView:
     answered: int
     total_questions: int
     dominant: PatternView | None
-    tied: list[PatternView]  # patterns called alike at the top: no dominant one
     patterns: list[PatternView]
     detailed: list[PatternView]
+    tied: list[PatternView]  # patterns called alike at the top: no dominant one
     unanswered: list[str]
     metrics: list[MetricRow]
     retention: Retention | None
@@ -173,20 +213,37 @@ class ReportView:
     confidence: str  # how much evidence the read rests on, in words
     confidence_steps: list[str]  # the bank's rule, for the method page
     conflicts: list[str]  # answers the figures contradict, both sides and the side followed
+    way_out_shown: bool  # a client's combined read has no single answer to change
+    among: list[tuple[str, str, int]]  # pattern, score, percentile among the clients
+    among_clients: int
     firm: str  # whose report it is, in the running header: quicktest, or the brand's firm
     footer: str
     brand: BrandView | None
 
 
-def _evidence_row(bank: Bank, read: Read, item: Evidence) -> EvidenceRow:
+def _evidence_row(bank: Bank, full: FullRead, item: Evidence) -> EvidenceRow:
+    """A piece of evidence and where it came from: the question and the answer given (and,
+    in a client's read, by whom, or by how many)."""
+    source = full.client.source(item) if full.of_client and full.client else None
     if item.source == "answer":
         question = bank.question_by_id[item.ref]
-        option = question.option(read.given.answers[item.ref])
-        about = f"{question.prompt} Answered: {option.label}."
+        chosen = source.option if source else full.read.given.answers.get(item.ref)
+        option = question.option(chosen or "")
+        answer = option.label if option else ""
+        if source is None:
+            about = f"{question.prompt} Answered: {answer}."
+        else:
+            about = (
+                f"{question.prompt} Answered by {_givers(source.names, source.given)}: {answer}."
+            )
     else:
         about = ALL[item.ref].label
     points = "≠" if item.status == "conflict" else f"{item.points:+g}"
     return EvidenceRow(points, item.source, item.text, about)
+
+
+def _givers(names: tuple[str, ...], count: int) -> str:
+    return ", ".join(names) if names else f"{count} respondent{'s' * (count != 1)}"
 
 
 def _way(bank: Bank, way: Way) -> WayView:
@@ -202,7 +259,7 @@ def _way(bank: Bank, way: Way) -> WayView:
     return WayView(moves, f"{way.score:.2f}", way.level, list(way.progress))
 
 
-def _pattern(bank: Bank, read: Read, p: PatternRead, ways: dict[str, WayOut]) -> PatternView:
+def _pattern(bank: Bank, full: FullRead, p: PatternRead, ways: dict[str, WayOut]) -> PatternView:
     pattern = p.pattern
     out = ways.get(pattern.id)
     return PatternView(
@@ -218,19 +275,26 @@ def _pattern(bank: Bank, read: Read, p: PatternRead, ways: dict[str, WayOut]) ->
         pattern.fix,
         [m.says for m in pattern.progress],
         pattern.watch,
-        [_evidence_row(bank, read, e) for e in p.moved_by],
+        [_evidence_row(bank, full, e) for e in p.moved_by],
         [ALL[name].label for name in p.unknown],
         p.capped_words(),
         [_way(bank, w) for w in out.ways] if out else [],
     )
 
 
-def _metric_rows(read: Read) -> list[MetricRow]:
+def _metric_rows(read: Read, given_by: Mapping[str, str]) -> list[MetricRow]:
+    """Each figure with a note: computed from the revenue file, given by a respondent (in a
+    client's read, where names may be shown), or what it means."""
     rows = []
     for name, value in read.metrics.given.items():
         spec = ALL[name]
         shown = show_value(spec, value, " → ")
-        note = "computed from the revenue file" if name in read.metrics.computed else spec.help
+        if name in read.metrics.computed:
+            note = "computed from the revenue file"
+        elif name in given_by:
+            note = f"given by {given_by[name]}; {spec.help}"
+        else:
+            note = spec.help
         rows.append(MetricRow(spec.label, shown, note))
     for name, value in read.metrics.derived.items():
         rows.append(
@@ -258,62 +322,126 @@ def _retention(bank: Bank, read: Read) -> Retention | None:
     )
 
 
-def _called(read: Read) -> str:
-    """A respondent's call in a table cell: the dominant pattern, a tie, or none."""
-    if read.tied:
-        return f"tie: {read.tie_names}"
-    return read.dominant.pattern.name if read.dominant else "none"
+def _person(bank: Bank, person: Person, read: Read | None, this_read: str) -> PersonRow:
+    top = read.dominant if read else None
+    return PersonRow(
+        person.name,
+        person.role or "",
+        person.state,
+        f"{person.answered} of {len(bank.questions)}",
+        person.date,
+        (top.pattern.name if top else "none") if read else "",
+        person.sponsor,
+        bool(this_read) and fold(person.name) == this_read,
+    )
 
 
-def _respondents(bank: Bank, group: Respondents) -> RespondentsView:
-    """The page on a client's respondents; the first of them is the one this report reads."""
-    total = len(bank.questions)
-    names = {p.id: p.name for p in bank.patterns}
+def _answers(bank: Bank, client: ClientRead, only_differing: bool) -> list[Disagreement]:
     number = {q.id: i for i, q in enumerate(bank.questions, 1)}
+    found = []
+    for answers in client.disagreements if only_differing else client.answers:
+        question = bank.question_by_id[answers.question]
+        labels = {o.id: o.label for o in question.options}
+        if answers.by:
+            given = [(name, labels.get(option or "")) for name, option in answers.by]
+        else:
+            given = [(f"{count} ×", labels[option]) for option, count in answers.counts]
+        found.append(Disagreement(number[answers.question], question.prompt, given))
+    return found
+
+
+def _respondents(bank: Bank, full: FullRead) -> RespondentsView:
+    """The page on a client's respondents: who counts and who is pending, the combined read,
+    where the figures, the roles, the sponsor and the answers differ; and, in a client's
+    report, each one's own read."""
+    client = full.client
+    assert client is not None
+    this_read = "" if full.of_client else fold(full.read.given.respondent or "")
+    names = {p.id: p.name for p in bank.patterns}
+    reads: list[Read | None] = list(client.reads) or [None] * len(client.people)
+    people = [_person(bank, p, r, this_read) for p, r in zip(client.people, reads, strict=True)]
+
+    def own_scores(pattern_id: str) -> list[float]:
+        return [
+            next(p.score for p in read.patterns if p.pattern.id == pattern_id)
+            for read in client.reads
+        ]
+
+    combined = []
+    for c in client.combined.patterns:
+        theirs = own_scores(c.pattern.id)
+        spread = f"{min(theirs):.2f} to {max(theirs):.2f}" if theirs else ""
+        combined.append(
+            CombinedRow(c.pattern.name, c.level, f"{c.score:.2f}", round(c.score * 100), spread)
+        )
+    sponsor_rows = []
+    if client.sponsor:
+        own, others = client.sponsor
+        sponsor_rows = [
+            (
+                p.name,
+                f"{own.scores[p.id]:.2f}",
+                f"{others.scores[p.id]:.2f}",
+                f"{own.scores[p.id] - others.scores[p.id]:+.2f}",
+            )
+            for p in bank.patterns
+        ]
     return RespondentsView(
-        people=[
-            Respondent(
-                ascii_uppercase[i] if i < len(ascii_uppercase) else str(i + 1),
-                name,
-                f"{len(r.given.answers)} of {total}",
-                _called(r),
-                i == 0,
+        of_client=full.of_client,
+        this_read=None if full.of_client else full.read.given.respondent or "this respondent",
+        people=people,
+        pending=[_person(bank, p, None, this_read) for p in client.pending],
+        dominant=names.get(client.combined.dominant.pattern.id)
+        if client.combined.dominant
+        else None,
+        combined=combined,
+        disagreements=_answers(bank, client, only_differing=True),
+        figure_conflicts=[c.words(client.named) for c in client.figures.conflicts],
+        groups=[f"{g.name} ({g.size})" for g in client.groups],
+        gaps=[
+            GapRow(
+                names[g.pattern],
+                f"{g.size:.2f}",
+                f"{g.high[0]} {g.high[1]:.2f}",
+                f"{g.low[0]} {g.low[1]:.2f}",
             )
-            for i, (name, r) in enumerate(zip(group.names, group.reads, strict=True))
+            for g in client.gaps
         ],
-        dominant=names.get(group.dominant or ""),
-        tied=joined([names[t] for t in group.tied]),
-        combined=[
-            CombinedRow(
-                c.name,
-                c.level,
-                f"{c.score:.2f}",
-                round(c.score * 100),
-                [f"{s:.2f}" for s in c.scores],
+        sponsor=client.sponsor[0].name if client.sponsor else None,
+        sponsor_rows=sponsor_rows,
+        threshold=client.client.threshold,
+        reads=[
+            OwnRead(
+                person,
+                [
+                    ScoreRow(p.pattern.name, p.level, f"{p.score:.2f}", round(p.score * 100))
+                    for p in read.patterns
+                ],
             )
-            for c in group.combined
-        ],
-        disagreements=[
-            Disagreement(number[q], bank.question_by_id[q].prompt, list(answers.items()))
-            for q, answers in group.disagreements
-        ],
+            for person, read in zip(people, client.reads, strict=False)
+        ]
+        if full.of_client
+        else [],
+        appendix=_answers(bank, client, only_differing=False) if full.of_client else [],
     )
 
 
 def build(
     bank: Bank, full: FullRead, paper: str, date: str, brand: Brand | None = None
 ) -> ReportView:
+    """The report's data: one respondent's read, or a client's (its combined read first)."""
     read = full.read
-    respondents = full.respondents
+    client = full.client
     ways = {w.pattern: w for w in full.way_out}
-    patterns = [_pattern(bank, read, p, ways) for p in read.patterns]
+    patterns = [_pattern(bank, full, p, ways) for p in read.patterns]
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None
-    tied = patterns[: len(read.tied)]
     metrics = read.metrics
     return ReportView(
         title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
         client=read.given.client or "Unnamed client",
+        who=_who(full, date),
+        answered_words=_answered_words(bank, full),
         running_client=_shortened(read.given.client or "Unnamed client", RUNNING_HEADER),
         client_length=_length_class(read.given.client or ""),
         respondent=read.given.respondent,
@@ -324,11 +452,13 @@ def build(
         answered=len(bank.questions) - len(read.unanswered),
         total_questions=len(bank.questions),
         dominant=dominant,
-        tied=tied,
         patterns=patterns,
         detailed=detailed,
+        tied=patterns[: len(read.tied)],
         unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],
-        metrics=_metric_rows(read) if metrics else [],
+        metrics=_metric_rows(read, client.figures.given_by if full.of_client and client else {})
+        if metrics
+        else [],
         retention=_retention(bank, read),
         chart=pair_chart(metrics.series("nrr_history"), metrics.series("gross_margin")),
         appendix=[
@@ -348,7 +478,15 @@ def build(
             for u in read.bands
         ],
         notes=full.notes,
-        respondents=_respondents(bank, respondents) if respondents else None,
+        respondents=_respondents(bank, full) if client and _has_others(client) else None,
+        way_out_shown=not full.of_client,
+        among=[
+            (p.pattern.name, f"{p.score:.2f}", full.among.percentiles[p.pattern.id])
+            for p in read.patterns
+        ]
+        if full.among
+        else [],
+        among_clients=full.among.clients if full.among else 0,
         levels=", ".join(f"{lv.name} from {lv.threshold:.2f}" for lv in bank.levels),
         dominant_level=bank.dominant,
         margin_pattern=next((p.name for p in bank.patterns if p.caps == "gross_margin"), None),
@@ -368,11 +506,11 @@ def build(
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
         if brand
         else "Confidential · prepared with quicktest",
-        brand=_brand(brand) if brand else None,
+        brand=brand_view(brand) if brand else None,
     )
 
 
-def _brand(brand: Brand) -> BrandView:
+def brand_view(brand: Brand) -> BrandView:
     colours = {"--accent": brand.accent, "--ink": brand.text}
     return BrandView(
         brand.firm,
@@ -381,6 +519,27 @@ def _brand(brand: Brand) -> BrandView:
         brand.logo.as_uri() if brand.logo else None,
         " ".join(f"{name}: {value};" for name, value in colours.items() if value),
     )
+
+
+def _has_others(client: ClientRead) -> bool:
+    """Whether a client's read stands for more than one person, counted or pending: a lone
+    respondent's client read is their own, and needs no page on its respondents."""
+    return len(client.people) + len(client.pending) > 1
+
+
+def _who(full: FullRead, date: str) -> str:
+    """The cover's line under the client's name."""
+    if full.of_client and full.client:
+        count = len(full.client.people)
+        return f"Combined read of {count} respondent{'s' * (count != 1)} · {date}"
+    respondent = full.read.given.respondent
+    return f"Answers by {respondent} · {date}" if respondent else date
+
+
+def _answered_words(bank: Bank, full: FullRead) -> str:
+    answered = len(bank.questions) - len(full.read.unanswered)
+    words = f"{answered} of {len(bank.questions)} questions answered"
+    return f"{words} by at least one of them" if full.of_client else words
 
 
 RUNNING_HEADER = 48  # characters of the client's name that fit the running header's half line

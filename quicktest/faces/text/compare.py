@@ -1,12 +1,12 @@
-"""Comparisons as text: what moved between two reads, or where respondents disagree."""
+"""A comparison as text: what moved between two reads (a client's respondents compared are
+its read: `client.py`)."""
 
 from __future__ import annotations
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.changes import Call
-from quicktest.domain.compare import Comparison, Respondents
+from quicktest.domain.compare import Comparison
 from quicktest.domain.metrics import ALL
-from quicktest.domain.read import joined
 from quicktest.domain.units import show_value
 from quicktest.faces.text.style import Out
 
@@ -23,10 +23,7 @@ def _value(name: str, value) -> str:
     return "—" if value is None else show_value(ALL[name], value, " → ")
 
 
-def render(bank: Bank, result: Comparison | Respondents, out: Out) -> None:
-    if isinstance(result, Respondents):
-        _respondents(bank, result, out)
-        return
+def render(bank: Bank, result: Comparison, out: Out) -> None:
     a, b = result.labels
     out.line((f"A: {a}   B: {b}", "bold"))
     for label, read in (("A", result.before), ("B", result.after)):
@@ -72,34 +69,3 @@ def render(bank: Bank, result: Comparison | Respondents, out: Out) -> None:
             ],
             header=("Metric", "A", "B"),
         )
-
-
-def _respondents(bank: Bank, result: Respondents, out: Out) -> None:
-    out.paragraph(
-        f"{result.client}: {len(result.names)} respondents ({', '.join(result.names)})",
-        style="bold",
-    )
-    out.blank()
-    if result.disagreements:
-        out.paragraph(
-            f"They disagree on {len(result.disagreements)} of {len(bank.questions)} "
-            "questions: each is worth a conversation.",
-            style="bold yellow",
-        )
-        for question, answers in result.disagreements:
-            out.paragraph(bank.question_by_id[question].prompt, indent=2)
-            for name, answer in answers.items():
-                out.paragraph(f"{name}: {answer or '(not answered)'}", indent=4, style="dim")
-    else:
-        out.paragraph("They agree on every question they both answered.")
-    out.blank()
-    names = {p.id: p.name for p in bank.patterns}
-    top = names.get(result.dominant or "", "none")
-    if result.tied:
-        top = f"none, a tie of {joined([names[t] for t in result.tied])}"
-    out.line((f"Combined read (mean of their scores): dominant {top}", "bold"))
-    out.table(
-        [(pattern.name, f"{pattern.score:.2f}", pattern.level) for pattern in result.combined],
-        indent=2,
-        right=(1,),
-    )

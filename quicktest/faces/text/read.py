@@ -6,7 +6,7 @@ from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
 from quicktest.domain.hinges import Hinge, hinges_on
 from quicktest.domain.metrics import ALL
-from quicktest.domain.read import PatternRead, Read
+from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out
 
@@ -20,23 +20,53 @@ def basis_line(read: Read, total_questions: int) -> str:
     )
 
 
-def _evidence(out: Out, pattern: PatternRead) -> None:
+def _evidence(out: Out, pattern: PatternRead, full: FullRead) -> None:
     rows = []
     for item in pattern.evidence:
         if item.status == "not held":
             continue
         points = f"{item.points:+g}" if item.points else "·"
         style = "green" if item.points < 0 else "dim" if not item.points else ""
-        rows.append((points, (item.source, "dim"), (f"{item.text}  ({item.ref})", style)))
+        who = given_by(full, item) if full.of_client else ""
+        ref = f"{item.ref} · {who}" if who else item.ref
+        rows.append((points, (item.source, "dim"), (f"{item.text}  ({ref})", style)))
     out.table(rows, right=(0,), indent=2, gap=1)
 
 
+def given_by(full: FullRead, item: Evidence) -> str:
+    """Who gave a piece of a client's combined read: by name, or how many where names may
+    not be shown."""
+    source = full.client.source(item) if full.client else None
+    if source is None:
+        return ""
+    if source.names:
+        return ", ".join(source.names)
+    return f"{source.given} respondent{'s' * (source.given != 1)}"
+
+
 def render(bank: Bank, full: FullRead, out: Out) -> None:
+    """A read: one respondent's, or a client's (its combined read, then its respondents)."""
     read = full.read
-    who = " · ".join(x for x in (read.given.client, read.given.respondent, read.given.date) if x)
-    if who:
-        out.line((who, "bold"))
-    out.line((basis_line(read, len(bank.questions)), "dim"))
+    if full.of_client:
+        from quicktest.faces.text.client import header
+
+        header(bank, full, out)
+    else:
+        who = (read.given.client, read.given.respondent, read.given.date)
+        if any(who):
+            out.line((" · ".join(x for x in who if x), "bold"))
+        out.line((basis_line(read, len(bank.questions)), "dim"))
+    body(bank, full, out)
+    if full.of_client:
+        from quicktest.faces.text.client import sections
+
+        sections(bank, full, out)
+
+
+def body(bank: Bank, full: FullRead, out: Out) -> None:
+    """The read after its header: how sure it is, its warnings, the dominant pattern, every
+    pattern's strength and evidence, what would change it and how to measure progress."""
+    read = full.read
     if read.coverage and read.coverage.confidence:
         out.paragraph(f"{read.coverage.words()}.", style="dim")
     for doubt in full.file_warnings:  # doubts about the figures come before the verdict
@@ -87,14 +117,15 @@ def render(bank: Bank, full: FullRead, out: Out) -> None:
             continue
         out.blank()
         out.line((f"Evidence: {p.pattern.name}", "bold"))
-        _evidence(out, p)
+        _evidence(out, p, full)
     if read.conflicts:
         out.blank()
         out.line(("Where the answers and the figures disagree", "bold"))
         for conflict in read.conflicts:
             prompt = bank.question_by_id[conflict.question].prompt
             out.paragraph(f"{prompt} {conflict.words()}", indent=2, bullet="• ")
-    _hinges(bank, full.hinges, out)
+    if not full.of_client:  # no single answer stands for a company's read
+        _hinges(bank, full.hinges, out)
     for named in read.tied or ((read.dominant,) if read.dominant else ()):
         out.blank()
         out.line((f"How to measure progress on {named.pattern.name}", "bold"))

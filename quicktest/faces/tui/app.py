@@ -20,7 +20,7 @@ from quicktest.app.saving import Saver
 from quicktest.app.workspace import Workspace
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError, SetupError
-from quicktest.domain.session import DONE, Session
+from quicktest.domain.session import ANSWERED, FINISHED, Session
 from quicktest.faces.tui import messages
 
 if TYPE_CHECKING:  # the export's parts load on the first export
@@ -43,6 +43,7 @@ class QuickTestApp(App[None]):
         render: Renderer | None = None,
         revenue: RevenueReport | None = None,
         brand: Brand | None = None,
+        role: str | None = None,
     ) -> None:
         """`render` is the report face for the PDF export (the command line hands it in: a
         face never imports another); without it `e` says so. `revenue` is a revenue file
@@ -56,6 +57,7 @@ class QuickTestApp(App[None]):
             self.title = brand.firm
         self.client_name = client
         self.respondent_name = respondent
+        self.role_name = role
         self.resume_id = resume
         self.session: Session | None = None
         self.current: FullRead | None = None  # the one read of the session, made on change
@@ -71,7 +73,9 @@ class QuickTestApp(App[None]):
             self.open_session(sessions.opened(self.workspace, self.resume_id))
         elif self.client_name or self.respondent_name:  # who is known: straight to question 1
             self.post_message(
-                messages.StartRequested(self.client_name or "", self.respondent_name or "")
+                messages.StartRequested(
+                    self.client_name or "", self.respondent_name or "", self.role_name or ""
+                )
             )
         else:
             self.go("start")
@@ -123,13 +127,15 @@ class QuickTestApp(App[None]):
         self.session, self.current = session, None
 
     def open_session(self, session: Session) -> None:
-        """Show a session where it stopped: its next question, or its result when done."""
+        """Show a session where it stopped: its next question, or its result once every
+        question is answered or it is finished."""
         self._replace(session)
-        self.go("result" if session.state == DONE else "question", session.position)
+        done = session.progress(self.bank) in (ANSWERED, FINISHED)
+        self.go("result" if done else "question", session.position)
 
     @on(messages.StartRequested)
     def start(self, message: messages.StartRequested) -> None:
-        session = sessions.started(self.workspace, message.client, message.respondent)
+        session = sessions.started(self.workspace, message.client, message.respondent, message.role)
         self.saver.submit("insert", session)
         self.open_session(session)
 
@@ -161,12 +167,14 @@ class QuickTestApp(App[None]):
         self.saver.submit("set_metric", session.id, message.name, message.value)
         self._changed()
 
-    @on(messages.MarkedDone)
-    def done(self) -> None:
-        session = self._current()._replace(state=DONE)
+    @on(messages.Finished)
+    def finish(self) -> None:
+        """Store the session as finished (its answers are saved already, as they are given)."""
+        session = self._current()._replace(state=FINISHED)
         self.session = session
-        self.saver.submit("set_state", session.id, DONE)
-        self.notify(f"Session {session.id} marked done.")
+        self.saver.submit("set_state", session.id, FINISHED)
+        self._changed()
+        self.notify(f"Session {session.id} finished.")
 
     @on(messages.ExportRequested)
     def export(self) -> None:
@@ -178,22 +186,19 @@ class QuickTestApp(App[None]):
 
     @work(thread=True, exclusive=True)
     def _export(self, session: Session) -> None:
-        """The PDF of the session's read with the way out and the client's respondents, read
-        once every queued write has landed (so this session is among them), on a store
-        connection of this thread's own."""
-        from quicktest.app.clients import respondents_of_session
+        """The PDF of the session's client's read (the combined read of its respondents,
+        `exported_read`), made once every queued write has landed (so this session is among
+        them), on a store connection of this thread's own."""
+        from quicktest.app.reading import exported_read
         from quicktest.app.report import slug, write_report
 
         assert self.renderer is not None
         self.saver.flush()
         here = self.workspace.on_this_thread()
         try:
-            others = respondents_of_session(here, session)
-        except InputError:
-            others = None  # the store cannot be read now: the PDF goes without that page
+            read = exported_read(here, session, self.revenue)
         finally:
             here.close()
-        read = full_read(self.bank, session.response(self.bank), self.revenue, others)
         name = slug(session.client or "") or "quicktest"
         path = Path.cwd() / f"{name}-{session.date}-{session.id}.pdf"
         try:

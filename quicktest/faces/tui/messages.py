@@ -3,7 +3,7 @@
 Screens never change the session or open another screen themselves; the app handles these,
 saves in the background and moves between screens in one place.
 
-A change to save (an answer, a metric, the position, done) is posted straight to the app's
+A change to save (an answer, a metric, the position, finishing) is posted straight to the app's
 queue, not bubbled from the screen's: a screen shows the next question at once, and a quit
 that arrives just after (a browser tab closed) would otherwise reach the app before the
 answer, which would then never be saved.
@@ -21,11 +21,11 @@ from quicktest.domain.units import Value
 
 
 class StartRequested(Message):
-    """A new session for this client and respondent (either may be empty)."""
+    """A new session for this client, respondent and role (any may be empty)."""
 
-    def __init__(self, client: str, respondent: str) -> None:
+    def __init__(self, client: str, respondent: str, role: str = "") -> None:
         super().__init__()
-        self.client, self.respondent = client, respondent
+        self.client, self.respondent, self.role = client, respondent, role
 
 
 class ResumeRequested(Message):
@@ -56,8 +56,8 @@ class MetricChanged(Message):
         self.name, self.value = name, value
 
 
-class MarkedDone(Message):
-    pass
+class Finished(Message):
+    """The respondent says they are done: the session is stored as finished."""
 
 
 # Where the app can go: a screen of the test, or one shown over it (the metrics form, the

@@ -32,7 +32,7 @@ from quicktest.app.workspace import Workspace
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
-from quicktest.domain.session import DONE, Session
+from quicktest.domain.session import FINISHED, Session
 from quicktest.faces.web import views
 from quicktest.faces.web.pages import Pages
 from quicktest.faces.web.settings import Settings
@@ -456,7 +456,7 @@ class RespondentPages:
             visit,
             rows=views.review_rows(self.bank, space.session),
             metrics=views.given_metrics(space.session),
-            sent=space.session.state == DONE,
+            sent=space.session.state == FINISHED,
         )
 
     def send(self, workspace: Workspace, space: Space, visit: Visit) -> Response:

@@ -14,5 +14,7 @@ COMMANDS: dict[str, str] = {
     "batch": "Score a CSV of responses, one row per respondent.",
     "serve": "Serve the respondents' web form, and the terminal app in a browser on loopback.",
     "invite": "Make a private link for one respondent, or list or revoke them.",
+    "clients": "List clients, show one, or set its anonymity, sponsor or tags.",
+    "portfolio": "Every client's latest read: the patterns most common, who got better.",
     "validate": "Check a question bank and say what it holds.",
 }

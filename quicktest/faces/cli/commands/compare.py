@@ -6,7 +6,6 @@ import argparse
 
 from quicktest.app.compare import client_compared, compared
 from quicktest.app.workspace import Workspace
-from quicktest.domain.compare import Comparison, Respondents
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_format
@@ -21,18 +20,24 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    result: Comparison | Respondents
+    from quicktest.faces.text.style import Out
+
     if args.client:
-        result = client_compared(workspace, args.client)
-    elif args.a and args.b:
-        result = compared(workspace, args.a, args.b)
-    else:
+        read = client_compared(workspace, args.client)
+        if args.format == "json":
+            print_json(read.as_json(with_what_if=False))
+        else:
+            from quicktest.faces.text.client import compared as render_client
+
+            render_client(workspace.bank, read, Out())
+        return EXIT_OK
+    if not (args.a and args.b):
         raise InputError("give two sessions or answer files, or --client NAME", field="compare")
+    result = compared(workspace, args.a, args.b)
     if args.format == "json":
         print_json(result.as_json())
     else:
         from quicktest.faces.text.compare import render
-        from quicktest.faces.text.style import Out
 
         render(workspace.bank, result, Out())
     return EXIT_OK

@@ -9,6 +9,7 @@ import sys
 from quicktest.app import invites
 from quicktest.app.workspace import Workspace
 from quicktest.domain.errors import InputError
+from quicktest.domain.response import SUGGESTED_ROLES
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_format
 from quicktest.faces.cli.output import print_json
@@ -22,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
     parser.add_argument("id", metavar="ID", nargs="?", help="the invite to revoke")
     parser.add_argument("--client", metavar="NAME")
     parser.add_argument("--respondent", metavar="NAME")
+    parser.add_argument(
+        "--role",
+        metavar="ROLE",
+        help=f"the respondent's role: {', '.join(SUGGESTED_ROLES)}, or any other",
+    )
     parser.add_argument("--expires", metavar="DURATION", default="14d", help="14d, 36h, 2w")
     parser.add_argument(
         "--hold", action="store_true", help="keep the read for the debrief: show answers only"
@@ -37,25 +43,22 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     now = datetime.datetime.now(datetime.UTC)
     if args.action == "list":
-        rows = [
-            {
-                "id": i.id,
-                "client": i.client,
-                "respondent": i.respondent,
-                "session": i.session_id,
-                "expires": i.expires_at,
-                "state": i.state(now),
-                "hold": i.hold,
-            }
-            for i in invites.listed(workspace)
-        ]
+        rows = [listed.as_json(workspace, now) for listed in invites.listed(workspace)]
         if args.format == "json":
             print_json(rows)
         else:
+            total = len(workspace.bank.questions)
             for row in rows:
+                role = f" ({row['role']})" if row["role"] else ""
+                progress = (
+                    f"{row['progress']}, {row['answered']} of {total} answered"
+                    if row["progress"]
+                    else "session unreadable"
+                )
                 print(
-                    f"{row['id']}  {row['state']:<8} until {row['expires']}  "
-                    f"{row['client'] or '-'} · {row['respondent'] or '-'}  session {row['session']}"
+                    f"{row['id']}  link {row['state']:<8} until {row['expires']}  "
+                    f"{row['client'] or '-'} · {row['respondent'] or '-'}{role}  "
+                    f"{progress}  session {row['session']}"
                 )
         return EXIT_OK
     if args.action == "revoke":
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     if not args.client or not args.respondent:
         raise InputError("an invite needs --client NAME and --respondent NAME", field="--client")
     invite, token = invites.created(
-        workspace, args.client, args.respondent, args.expires, args.hold, now
+        workspace, args.client, args.respondent, args.expires, args.hold, now, args.role
     )
     print(f"{args.url.rstrip('/')}/i/{token}")
     print(

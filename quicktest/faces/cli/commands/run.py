@@ -15,6 +15,7 @@ from quicktest.faces.cli.renderer import lazy_render
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--client", metavar="NAME", help="the client's name")
     parser.add_argument("--respondent", metavar="NAME", help="who is answering")
+    parser.add_argument("--role", metavar="ROLE", help="their role: CEO, CFO, Sales, ...")
     parser.add_argument("--resume", metavar="ID", help="resume a saved session")
     add_brand(parser)
     parser.add_argument(
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         args.client,
         args.respondent,
         resume,
+        role=args.role,
         render=lazy_render,
         revenue=revenue,
         brand=brand,

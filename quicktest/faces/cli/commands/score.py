@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    read, _ = read_inputs(workspace, inputs_of(args))
+    read = read_inputs(workspace, inputs_of(args))
     if args.format == "json":
         print_json(read.as_json())
     else:

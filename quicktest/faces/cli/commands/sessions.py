@@ -11,7 +11,7 @@ from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import Formatter, add_format
 from quicktest.faces.cli.output import print_json
 
-COLUMNS = ("id", "client", "respondent", "date", "state", "answered")
+COLUMNS = ("id", "client", "respondent", "role", "date", "state", "answered")
 
 
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
                 f"sessions delete {damaged.id} removes it)",
                 file=sys.stderr,
             )
-        listed = [s.summary() for s in found.sessions]
+        listed = found.rows
         if args.format == "json":
             print_json(listed)
         elif listed:
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         if args.format == "json":
             print_json(
                 {
-                    **session.summary(),
+                    **session.summary(workspace.bank),
                     "bank_version": session.bank_version,
                     "answers": dict(session.answers),
                     "read": read.as_json(with_changes=False),
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
             from quicktest.faces.text.read import render
             from quicktest.faces.text.style import Out
 
-            print(f"Session {session.id} ({session.state}, bank {session.bank_version})")
+            state = session.progress(workspace.bank)
+            print(f"Session {session.id} ({state}, bank {session.bank_version})")
             render(workspace.bank, read, Out())
     elif args.action == "export":
         sessions.exported(workspace, args.id, args.output)

@@ -16,16 +16,16 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.hinges import hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import PatternRead
-from quicktest.domain.session import Session
+from quicktest.domain.session import FINISHED, Session
 from quicktest.faces.levels import LEVEL_STYLE, bar
-from quicktest.faces.tui.messages import ExportRequested, MarkedDone, Navigate
+from quicktest.faces.tui.messages import ExportRequested, Finished, Navigate, SessionChanged
 
 
 class ResultScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "what_if", "What if"),
         Binding("e", "export", "Export PDF"),
-        Binding("s", "save", "Save"),
+        Binding("f", "finish", "Finish"),
         Binding("b", "back", "Review"),
         Binding("n", "new", "Start over"),
         Binding("q", "quit", "Quit"),
@@ -49,6 +49,30 @@ class ResultScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#dominant", Static).update(self._headline())
+        patterns = self.query_one("#patterns", OptionList)
+        for p in self.read.patterns:
+            patterns.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{p.pattern.name}\n", "bold"),
+                        (bar(p.score, 14), LEVEL_STYLE[p.level]),
+                        f" {p.score:.2f} ",
+                        (p.level, LEVEL_STYLE[p.level]),
+                    ),
+                    id=p.pattern.id,
+                )
+            )
+        patterns.highlighted = 0
+        patterns.focus()
+
+    @on(SessionChanged)
+    def changed(self, message: SessionChanged) -> None:
+        """The session finished (or otherwise changed): its state line follows."""
+        self.session = message.session
+        self.query_one("#dominant", Static).update(self._headline())
+
+    def _headline(self) -> Text:
         top = self.read.dominant
         tied = self.read.tied
         if tied:
@@ -88,22 +112,12 @@ class ResultScreen(Screen[None]):
             headline.append(f"\nThis read hinges on: {', '.join(names)} (w to try)", style="cyan")
         for note in self.full.notes:
             headline.append(f"\nNote: {note}", style="yellow")
-        self.query_one("#dominant", Static).update(headline)
-        patterns = self.query_one("#patterns", OptionList)
-        for p in self.read.patterns:
-            patterns.add_option(
-                Option(
-                    Text.assemble(
-                        (f"{p.pattern.name}\n", "bold"),
-                        (bar(p.score, 14), LEVEL_STYLE[p.level]),
-                        f" {p.score:.2f} ",
-                        (p.level, LEVEL_STYLE[p.level]),
-                    ),
-                    id=p.pattern.id,
-                )
-            )
-        patterns.highlighted = 0
-        patterns.focus()
+        state = self.session.progress(self.bank)
+        if state == FINISHED:
+            headline.append("\nThis session is finished.", style="dim")
+        else:
+            headline.append(f"\nThis session is {state}: f finishes it.", style="dim")
+        return headline
 
     @on(OptionList.OptionHighlighted, "#patterns")
     def show_pattern(self, event: OptionList.OptionHighlighted) -> None:
@@ -143,8 +157,8 @@ class ResultScreen(Screen[None]):
     def action_what_if(self) -> None:
         self.post_message(Navigate("what_if"))
 
-    def action_save(self) -> None:
-        self.app.post_message(MarkedDone())
+    def action_finish(self) -> None:
+        self.app.post_message(Finished())
 
     def action_export(self) -> None:
         self.post_message(ExportRequested())

@@ -1,4 +1,5 @@
-"""The start screen: who is answering, a new test, or an unfinished one to resume."""
+"""The start screen: who is answering (and in what role), a new test, or an unfinished one
+to resume, each with how far it got."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
-from quicktest.domain.response import MAX_NAME
+from quicktest.domain.response import MAX_NAME, SUGGESTED_ROLES
 from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import ResumeRequested, StartRequested
 
@@ -55,6 +57,14 @@ class StartScreen(Screen[None]):
                         id="respondent",
                         max_length=MAX_NAME,
                     )
+                with Vertical():
+                    yield Label("Role")
+                    yield Input(
+                        placeholder="CEO, CFO, Sales…",
+                        id="role",
+                        max_length=MAX_NAME,
+                        suggester=SuggestFromList(SUGGESTED_ROLES, case_sensitive=False),
+                    )
             yield Button("Start new test", id="new", variant="primary")
             if self.unfinished:
                 yield Label("Or resume an unfinished session", id="resume-label")
@@ -64,7 +74,7 @@ class StartScreen(Screen[None]):
                         Option(
                             f"{s.client or 'unnamed client'}"
                             f"{' · ' + s.respondent if s.respondent else ''} · {s.date} · "
-                            f"{len(s.answers)} of {total} answered",
+                            f"{s.progress(self.bank)}, {s.answered(self.bank)} of {total}",
                             id=s.id,
                         )
                         for s in self.unfinished[:20]
@@ -84,6 +94,7 @@ class StartScreen(Screen[None]):
             StartRequested(
                 self.query_one("#client", Input).value.strip(),
                 self.query_one("#respondent", Input).value.strip(),
+                self.query_one("#role", Input).value.strip(),
             )
         )
 
