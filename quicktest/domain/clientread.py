@@ -30,7 +30,7 @@ from quicktest.domain.client import Client, fold
 from quicktest.domain.metrics import ALL, Metrics
 from quicktest.domain.read import Conflict, Coverage, Evidence, PatternRead, Read
 from quicktest.domain.response import SUGGESTED_ROLES, Response
-from quicktest.domain.scoring import score
+from quicktest.domain.scoring import called, score
 from quicktest.domain.session import Session
 from quicktest.domain.units import Value, plain, show_value
 
@@ -373,10 +373,7 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
                 uncapped,
             )
         )
-    order = {p.id: i for i, p in enumerate(bank.patterns)}
-    ranked = tuple(sorted(patterns, key=lambda p: (-p.score, -p.points, order[p.pattern.id])))
-    top = ranked[0] if ranked else None
-    dominant = top if top and bank.at_least(top.level, bank.dominant) else None
+    ranked, dominant, tied = called(bank, patterns)
     unanswered = tuple(
         q.id for q in bank.questions if all(q.id not in r.given.answers for r in reads)
     )
@@ -386,6 +383,7 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
         dominant.coverage if dominant else fmean(c.share for c in coverages) if coverages else 1.0
     )
     step = bank.confidence_at(share)
+    named = dominant or (tied[0] if tied else None)  # every read is made with the same figures
     coverage = Coverage(
         len(bank.questions) - len(unanswered),
         len(bank.questions),
@@ -393,6 +391,7 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
         max((c.rules for c in coverages), default=0),
         min(1.0, share),
         step.name if step else None,
+        figures=_pattern(first, named.pattern.id).figures if named and metrics else None,
     )
     conflicts: dict[tuple[str, str], Conflict] = {}
     for read in reads:
@@ -407,6 +406,7 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
         first.bands,
         coverage,
         tuple(conflicts.values()),
+        tied,
     )
 
 

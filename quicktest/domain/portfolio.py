@@ -25,6 +25,7 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.client import Client, fold
 from quicktest.domain.clientread import ClientRead, gather, shown_read
 from quicktest.domain.compare import compare
+from quicktest.domain.read import Read
 from quicktest.domain.session import Session
 
 ROUND_GAP = 30  # days between two answered sessions of one round, at most
@@ -89,6 +90,7 @@ class Row(NamedTuple):
             "respondents": len(self.now.people),
             "pending": len(self.now.pending),
             "dominant": read.dominant.pattern.id if read.dominant else None,
+            "tied": [p.pattern.id for p in read.tied],
             "level": read.dominant.level if read.dominant else None,
             "scores": {p.pattern.id: p.score for p in read.patterns},
             "previous": None
@@ -200,18 +202,21 @@ def portfolio(
     rows.sort(key=lambda r: (r[0].name.casefold(), r[0].key))
     ranked = len(rows) >= min_clients
     places = standings(bank, [now for _, now, _ in rows]) if ranked else [None] * len(rows)
-    top = Counter(
-        now.combined.dominant.pattern.id if now.combined.dominant else "none" for _, now, _ in rows
-    )
+    top = Counter(_called(now.combined) for _, now, _ in rows)
     return Portfolio(
         tuple(
             Row(client, now, before, place)
             for (client, now, before), place in zip(rows, places, strict=True)
         ),
         tuple(withheld),
-        {p.id: top[p.id] for p in bank.patterns} | {"none": top["none"]},
+        {p.id: top[p.id] for p in bank.patterns} | {"tie": top["tie"], "none": top["none"]},
         min_clients,
         start,
         end,
         tag,
     )
+
+
+def _called(read: Read) -> str:
+    """What a read calls, as the portfolio counts it: a pattern, a tie, or none."""
+    return read.dominant.pattern.id if read.dominant else "tie" if read.tied else "none"

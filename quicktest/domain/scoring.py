@@ -25,7 +25,7 @@ How a read is scored (the README's "How a read is scored" states it for bank aut
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from quicktest.domain.bank import Band, Bank, Pattern
 from quicktest.domain.compiled import Claim, Rule, tables_of
@@ -188,11 +188,7 @@ def score(bank: Bank, given: Response) -> Read:
         )
         for i, pattern in enumerate(bank.patterns)
     ]
-    order, rank = compiled.order, bank.rank
-    ranked = tuple(
-        sorted(reads, key=lambda r: (rank(r.level), -r.score, -r.points, order[r.pattern.id]))
-    )
-    dominant, tied = _call(bank, ranked)
+    ranked, dominant, tied = called(bank, reads)
     unanswered = tuple(q.id for q in bank.questions if q.id not in answers)
     answered = len(unanswered) < len(bank.questions)
     basis = "answers+metrics" if answered and metrics else "metrics" if metrics else "answers"
@@ -213,18 +209,24 @@ def score(bank: Bank, given: Response) -> Read:
     return Read(given, basis, ranked, dominant, unanswered, bands, coverage, tuple(conflicts), tied)
 
 
-def _call(
-    bank: Bank, ranked: tuple[PatternRead, ...]
-) -> tuple[PatternRead | None, tuple[PatternRead, ...]]:
-    """The dominant pattern, or the patterns tied at the top: those alike with the first in
-    level, score and points, when it reaches the bank's dominant level."""
+def called(
+    bank: Bank, reads: Sequence[PatternRead]
+) -> tuple[tuple[PatternRead, ...], PatternRead | None, tuple[PatternRead, ...]]:
+    """The patterns ranked (by the level called, then score, then points; the bank's order
+    only lists those alike), and the call: the dominant pattern, or the patterns tied at the
+    top (alike with the first in level, score and points) when it reaches the bank's
+    dominant level. Every read's call is made here: one respondent's or a client's."""
+    order, rank = tables_of(bank).order, bank.rank
+    ranked = tuple(
+        sorted(reads, key=lambda r: (rank(r.level), -r.score, -r.points, order[r.pattern.id]))
+    )
     if not ranked or not bank.at_least(ranked[0].level, bank.dominant):
-        return None, ()
+        return ranked, None, ()
     top = ranked[0]
     alike = tuple(
         r for r in ranked if (r.level, r.score, r.points) == (top.level, top.score, top.points)
     )
-    return (top, ()) if len(alike) == 1 else (None, alike)
+    return (ranked, top, ()) if len(alike) == 1 else (ranked, None, alike)
 
 
 def _contradicted(

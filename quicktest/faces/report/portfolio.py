@@ -52,7 +52,10 @@ class PortfolioView:
 def build(
     bank: Bank, found: Portfolio, paper: str, date: str, brand: Brand | None
 ) -> PortfolioView:
-    names = {p.id: p.name for p in bank.patterns} | {"none": "No dominant pattern"}
+    names = {p.id: p.name for p in bank.patterns} | {
+        "tie": "Tied at the top",
+        "none": "No dominant pattern",
+    }
     total = len(found.rows) or 1
     rows = []
     for row in found.rows:
@@ -67,8 +70,8 @@ def build(
                 ", ".join(row.client.tags),
                 read.given.date or "",
                 len(row.now.people),
-                top.pattern.name if top else "none",
-                top.level if top else "none",
+                top.pattern.name if top else f"tie: {read.tie_names}" if read.tied else "none",
+                top.level if top else read.tied[0].level if read.tied else "none",
                 row.direction(bank),
                 "" if change is None else f"{change[0]:+.2f}",
                 "" if place is None else f"{place}",

@@ -157,6 +157,7 @@ class RespondentsView:
     people: list[PersonRow]
     pending: list[PersonRow]
     dominant: str | None
+    tied: str  # the patterns tied at the top of the combined read, in words, or ""
     combined: list[CombinedRow]
     disagreements: list[Disagreement]
     figure_conflicts: list[str]
@@ -394,6 +395,7 @@ def _respondents(bank: Bank, full: FullRead) -> RespondentsView:
         dominant=names.get(client.combined.dominant.pattern.id)
         if client.combined.dominant
         else None,
+        tied=client.combined.tie_names,
         combined=combined,
         disagreements=_answers(bank, client, only_differing=True),
         figure_conflicts=[c.words(client.named) for c in client.figures.conflicts],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
+from quicktest.domain.changes import Call
 from quicktest.domain.clientread import ClientRead, Person
 from quicktest.faces.levels import LEVEL_STYLE
 from quicktest.faces.text.style import Out
@@ -103,7 +104,7 @@ def sections(bank: Bank, full: FullRead, out: Out) -> None:
             verdict = (
                 (f"{top.pattern.name} ({top.level}, {top.score:.2f})", LEVEL_STYLE[top.level])
                 if top
-                else ("no dominant pattern", "dim")
+                else (Call.of(read).words(bank), "dim")
             )
             out.line(f"  {person.name}: ", verdict)
 
@@ -138,10 +139,9 @@ def compared(bank: Bank, full: FullRead, out: Out) -> None:
     client = _client(full)
     header(bank, full, out)
     out.blank()
-    top = full.read.dominant
     out.line(
         ("Combined read (mean of their scores): ", "bold"),
-        (f"dominant {top.pattern.name}" if top else "no dominant pattern", "bold"),
+        (Call.of(full.read).words(bank), "bold"),
     )
     rows = []
     for p in full.read.patterns:

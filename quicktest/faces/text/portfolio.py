@@ -13,7 +13,10 @@ DIRECTION_STYLE = {"better": "green", "worse": "red", "mixed": "yellow"}
 
 
 def render(bank: Bank, found: Portfolio, out: Out) -> None:
-    names = {p.id: p.name for p in bank.patterns} | {"none": "No dominant pattern"}
+    names = {p.id: p.name for p in bank.patterns} | {
+        "tie": "Tied at the top",
+        "none": "No dominant pattern",
+    }
     out.line(("Portfolio: ", "bold"), found.scope)
     if not found.rows:
         out.paragraph("No client has answered sessions here yet.", style="dim")
@@ -40,7 +43,11 @@ def render(bank: Bank, found: Portfolio, out: Out) -> None:
                 row.client.name,
                 read.given.date or "",
                 str(len(row.now.people)),
-                (f"{top.pattern.name} ({top.level})", LEVEL_STYLE[top.level]) if top else "none",
+                (f"{top.pattern.name} ({top.level})", LEVEL_STYLE[top.level])
+                if top
+                else f"tie: {read.tie_names}"
+                if read.tied
+                else "none",
                 (row.direction(bank), DIRECTION_STYLE.get(row.direction(bank), "dim")),
                 place,
             )
