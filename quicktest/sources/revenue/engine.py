@@ -21,14 +21,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quicktest.domain.errors import InputError, did_you_mean
+from quicktest.domain.periods import LAG, choose_window, period_index, period_name
 from quicktest.domain.retention import (
-    LAG,
     HistoryPoint,
     Movement,
     RevenueRead,
-    choose_window,
-    period_index,
-    period_name,
     spelling_warning,
     window_warnings,
 )

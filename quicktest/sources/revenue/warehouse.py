@@ -10,15 +10,8 @@ from __future__ import annotations
 import re
 
 from quicktest.domain.errors import InputError
-from quicktest.domain.retention import (
-    LAG,
-    HistoryPoint,
-    RevenueRead,
-    choose_window,
-    parse_period,
-    period_name,
-    window_warnings,
-)
+from quicktest.domain.periods import LAG, choose_window, parse_period, period_name
+from quicktest.domain.retention import HistoryPoint, RevenueRead, window_warnings
 from quicktest.sources.revenue.cohort import (
     FIGURES,
     Layout,
