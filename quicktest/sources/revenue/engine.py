@@ -32,7 +32,8 @@ from quicktest.domain.retention import (
 from quicktest.sources.revenue import amounts
 from quicktest.sources.revenue.cohort import Layout, by_account, figures, movement, paid
 from quicktest.sources.revenue.columns import Flags, Plan, plan
-from quicktest.sources.revenue.files import Source, literal, open_source
+from quicktest.sources.revenue.files import Source, literal
+from quicktest.sources.revenue.opening import open_source
 
 _DATE = r"\d{4}-(0[1-9]|1[0-2])(-\d{2}([ T].*)?)?"
 
