@@ -2,9 +2,10 @@
 header), its header read by Python, the rows DuckDB refused named by their line.
 
 Two things DuckDB's reader cannot take are straightened in a copy first: a `sep=` line (Excel
-writes it above the header to name the separator) and line ends of two kinds (a header
-written with CRLF above rows written with LF). Both are seen in the first block of the file;
-line numbers still count the file's own lines.
+writes it above the header to name the separator) and line ends of two kinds in the block it
+detects them from (a header written with CRLF above rows written with LF; a change further
+on it reads). Both are seen in the first block of the file; line numbers still count the
+file's own lines.
 """
 
 from __future__ import annotations
@@ -118,19 +119,6 @@ class CsvSource(Source):
             raise InputError(f"not valid CSV: {problem}", self.name, where)
 
     def unreadable(self) -> InputError:
-        """DuckDB's reader stops on line ends that change part-way through the file (the
-        first block was checked when opening): name the first line that changes them."""
-        with self.data.open("rb") as handle:
-            first = handle.readline()
-            for number, line in enumerate(handle, start=2):
-                if line.endswith(b"\n") and line.endswith(b"\r\n") != first.endswith(b"\r\n"):
-                    kinds = ("CRLF", "LF") if first.endswith(b"\r\n") else ("LF", "CRLF")
-                    return InputError(
-                        f"line ends change from {kinds[0]} to {kinds[1]} here: save the file "
-                        "again with one kind of line end (or convert it, e.g. with dos2unix)",
-                        self.name,
-                        number + self.offset,
-                    )
         return InputError(
             "not readable as CSV: check its quotes and line ends, or save it again as CSV",
             self.name,
