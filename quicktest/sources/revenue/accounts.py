@@ -36,7 +36,8 @@ def build(rows: Rows, timeline: Timeline, checks: str = "") -> list[str]:
     con = rows.con
     con.execute(f"CREATE TEMP TABLE as_written AS {query}")
     normal = names.normal("account")
-    if con.execute(f"SELECT 1 FROM as_written WHERE account <> {normal} LIMIT 1").fetchone():
+    changed = f"{names.abnormal('account')} AND account <> {normal}"
+    if con.execute(f"SELECT 1 FROM as_written WHERE {changed} LIMIT 1").fetchone():
         sums = [f"sum({c}) AS {c}" for c in ("n", "missed", "odd") if f" AS {c}," in count + checks]
         con.execute(
             f"CREATE TEMP TABLE by_account AS SELECT {normal} AS account, "
@@ -46,13 +47,8 @@ def build(rows: Rows, timeline: Timeline, checks: str = "") -> list[str]:
         )
     else:
         con.execute("ALTER TABLE as_written RENAME TO by_account")
-    totals = [
-        name
-        for (name,) in con.execute(
-            "SELECT account FROM by_account "
-            f"WHERE {names.is_total('account', 'by_account')} ORDER BY account"
-        ).fetchall()
-    ]
+    found = con.execute(f"{names.totals('by_account', 'by_account')} ORDER BY account")
+    totals = [name for (name,) in found.fetchall()]
     if totals:
         con.execute(f"DELETE FROM by_account WHERE account IN ({', '.join(map(literal, totals))})")
     return totals
@@ -98,19 +94,27 @@ def check(rows: Rows, timeline: Timeline, totals: list[str], odd: bool) -> list[
 def _undated_totals(rows: Rows, undated: str) -> list[str]:
     """The totals among the rows with no period (or start date); any other such row is
     refused, at its line."""
-    total = f"coalesce({names.is_total(NAME, 'by_account')}, false)"
-    if rows.any(f"({undated}) AND NOT {total}"):
-        column = rows.plan.period if rows.plan.shape == "long" else rows.plan.start
+    rows.con.execute(
+        f"CREATE TEMP TABLE undated AS SELECT DISTINCT {NAME} AS account FROM {rows.sql} "
+        f"WHERE ({undated}) AND {rows.keep}"
+    )
+    found = rows.con.execute(names.totals("undated", "by_account")).fetchall()
+    totals = [name for (name,) in found]
+    listed = ", ".join(map(literal, totals)) or "NULL"
+    if rows.any(f"({undated}) AND ({NAME} IS NULL OR {NAME} NOT IN ({listed}))"):
+        shape = rows.plan.shape
+        column = rows.plan.period if shape == "long" else rows.plan.start
         what = (
             "a period such as 2026-03 or 2026-Q1"
-            if rows.plan.shape == "long"
-            else ("a date such as 2025-03-14")
+            if shape == "long"
+            else "a date such as 2025-03-14"
         )
-        raise rows.error(f"expected {what}, got ''", f"({undated}) AND NOT {total}", column)
-    found = rows.con.execute(
-        f"SELECT DISTINCT {NAME} FROM {rows.sql} WHERE ({undated}) AND {rows.keep}"
-    ).fetchall()
-    return [name for (name,) in found]
+        raise rows.error(
+            f"expected {what}, got ''",
+            f"({undated}) AND ({NAME} IS NULL OR {NAME} NOT IN ({listed}))",
+            column,
+        )
+    return totals
 
 
 def _refuse_negative_totals(rows: Rows, timeline: Timeline) -> None:

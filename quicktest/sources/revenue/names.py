@@ -37,20 +37,33 @@ def normal(name: str) -> str:
     return f"trim(regexp_replace({visible}, '{_SPACE}', ' ', 'g'))"
 
 
-def is_total(name: str, accounts: str) -> str:
-    """SQL: true where a normalised `name` is a total, or a subtotal of one of the names in
-    the relation `accounts` (column `account`)."""
-    low = f"lower({name})"
-    others = f"(SELECT lower(account) FROM {accounts})"
-    after = f"regexp_extract({low}, '{_AFTER}', 1)"
-    before = f"regexp_extract({low}, '{_BEFORE}', 2)"
+def abnormal(name: str) -> str:
+    """SQL: true where a name may change when normalised (a space at an end, anything but
+    printable ASCII): a cheap test before the regular expressions."""
+    return f"regexp_matches({name}, '^ | $|[^ -~]')"
+
+
+def totals(candidates: str, accounts: str) -> str:
+    """SQL: the names (column `account`, normalised) in relation `candidates` that are
+    totals, or subtotals of a name in relation `accounts`. Names with none of the words a
+    total holds are passed over first: the test runs on every account."""
+    words = " OR ".join(
+        f"account ILIKE '%{w}%'" for w in ("tot", "sum", "gesamt", "alt", "ergebnis")
+    )
     return (
-        f"(regexp_full_match({low}, '{TOTAL}')"
-        f" OR ({after} <> '' AND {after} IN {others})"
-        f" OR ({before} <> '' AND {before} IN {others}))"
+        f"WITH qt_named AS (SELECT account, lower(account) AS low FROM {candidates} "
+        f"WHERE {words}), "
+        f"qt_base AS (SELECT account, regexp_extract(low, '{_AFTER}', 1) AS base FROM qt_named "
+        f"UNION ALL SELECT account, regexp_extract(low, '{_BEFORE}', 2) FROM qt_named) "
+        f"SELECT account FROM qt_named WHERE regexp_full_match(low, '{TOTAL}') "
+        f"UNION SELECT qt_base.account FROM qt_base JOIN {accounts} AS qt_other "
+        "ON lower(qt_other.account) = qt_base.base WHERE qt_base.base <> ''"
     )
 
 
 def is_error(name: str) -> str:
     """SQL: true where a normalised `name` is a spreadsheet's error (#N/A, #REF!)."""
-    return f"regexp_full_match(lower({name}), '{ERROR}')"
+    return (
+        f"(starts_with({name}, '#') OR {name} ILIKE 'err:%') "
+        f"AND regexp_full_match(lower({name}), '{ERROR}')"
+    )
