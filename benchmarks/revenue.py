@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from timing import PYTHON, QUICKTEST, interleaved, process, report
+from timing import PYTHON, QUICKTEST, interleaved, prepare, process, report
 
 MONTHS = 25
 SIZES = {"1M": 40_000, "10M": 400_000}  # accounts; rows = accounts * MONTHS
@@ -134,6 +134,7 @@ def open_ended(folder: Path) -> dict:
 
 
 def main() -> list[dict]:
+    prepare()  # bytecode compiled, as an installed wheel has it
     with tempfile.TemporaryDirectory() as folder:
         return [*long_files(Path(folder)), open_ended(Path(folder))]
 
