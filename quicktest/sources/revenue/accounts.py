@@ -101,7 +101,7 @@ def _undated_totals(rows: Rows, undated: str) -> list[str]:
     found = rows.con.execute(names.totals("undated", "by_account")).fetchall()
     totals = [name for (name,) in found]
     listed = ", ".join(map(literal, totals)) or "NULL"
-    if rows.any(f"({undated}) AND ({NAME} IS NULL OR {NAME} NOT IN ({listed}))"):
+    if rows.exists(f"({undated}) AND ({NAME} IS NULL OR {NAME} NOT IN ({listed}))"):
         shape = rows.plan.shape
         column = rows.plan.period if shape == "long" else rows.plan.start
         what = (

@@ -114,7 +114,7 @@ def _evidence(rows: Rows) -> dict[str, int]:
 def _check(rows: Rows, convention: str, settled: bool) -> None:
     credit = rows.plan.shape == "long"  # credit lines belong to billing line items
     bad = amounts.bad("a", "x", convention, credit, settled)
-    if not rows.any(bad):
+    if not rows.exists(bad):
         return
     [(line, (cell, period))] = rows.locate(bad, "(coalesce(a, CAST(x AS VARCHAR)), per)")
     column = rows.plan.end_amount if period == "end" else rows.plan.amount

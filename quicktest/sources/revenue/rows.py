@@ -64,7 +64,7 @@ class Rows(NamedTuple):
         period = s.text(p.period) if p.period is not None else "NULL"
         return f"({select(period, p.amount)})"
 
-    def any(self, where: str) -> bool:
+    def exists(self, where: str) -> bool:
         """Whether a row of the currency read matches `where` (all threads)."""
         found = self.con.execute(
             f"SELECT 1 FROM {self.sql} WHERE ({where}) AND {self.keep} LIMIT 1"

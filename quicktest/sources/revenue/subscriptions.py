@@ -113,7 +113,7 @@ def subscription_timeline(
         Layout(anchor - oldest + 1),
         revenue,
         when,
-        UNDATED.format(column="st") if rows.any(UNDATED.format(column="st")) else None,
+        UNDATED.format(column="st") if rows.exists(UNDATED.format(column="st")) else None,
         warnings,
     )
 
@@ -123,11 +123,11 @@ def _check_dates(rows: Rows) -> None:
     p = rows.plan
     for column, text in ((p.start, "st"), (p.end, "et")):
         where = f"{day(text)} IS NULL AND nullif(trim({text}), '') IS NOT NULL"
-        if rows.any(where):
+        if rows.exists(where):
             [(_, written)] = rows.locate(where, text)
             raise rows.error(f"expected a date such as 2025-03-14, got {written!r}", where, column)
     backwards = f"{day('et')} < {day('st')}"
-    if rows.any(backwards):
+    if rows.exists(backwards):
         raise rows.error("the subscription ends before it starts", backwards, p.end)
 
 

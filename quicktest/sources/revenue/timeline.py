@@ -83,7 +83,7 @@ def long_timeline(
     blank = any(
         (per is None or not per.strip()) and currency in (None, cur) for per, cur in census.periods
     )
-    undated_rows = undated if blank and rows.any(undated) else None
+    undated_rows = undated if blank and rows.exists(undated) else None
     if not months:
         raise rows.error(
             "expected a period such as 2026-03 or 2026-Q1, got ''", undated, rows.plan.period
