@@ -213,6 +213,15 @@ def test_totals_in_many_languages_and_excel_subtotals_are_not_accounts(tmp_path,
     assert "total_rows" in _codes(read)
 
 
+@pytest.mark.parametrize("credit", ["", "acme,2026-01,0.00-"], ids=["one-pass", "two-pass"])
+def test_a_period_only_totals_were_written_in_is_no_period_of_the_read(tmp_path, credit):
+    lines = ["x,2025-01,1", "x,2026-01,1", "acme,2025-01,100", "acme,2026-01,50", credit]
+    lines.append("Total,2026-02,51")
+    read = _read(_write(tmp_path / "r.csv", LONG + "\n".join(line for line in lines if line)))
+    assert read.window == ("2025-01", "2026-01")
+    assert read.total.grr == pytest.approx(51 / 101)
+
+
 def test_a_customer_whose_name_starts_with_total_is_an_account(tmp_path):
     path = _write(tmp_path / "r.csv", "account,start,end\nTotal Wine & More,100,50\n")
     read = _read(path)
@@ -302,14 +311,15 @@ def test_the_window_never_ends_after_the_as_of_date(cli, tmp_path):
     rows = [f"a{i},2025-02,100" for i in range(3)] + [f"a{i},2026-02,100" for i in range(3)]
     rows += ["a0,2026-05,999", "a1,4000-01,5"]  # a forecast month and a mistyped year
     path = _write(tmp_path / "r.csv", LONG + "\n".join(rows) + "\n")
-    read = _read(path)  # today is 2026-03-15
+    read = _read(path)  # today is 2026-03-15: the read stands at the end of 2026-02
     assert read.window == ("2025-02", "2026-02") and read.total.nrr == pytest.approx(1.0)
-    assert read.as_of == TODAY
+    assert read.as_of == datetime.date(2026, 2, 28)
     [warning] = [w for w in read.warnings if w.code == "after_as_of"]
     assert "2 rows of 2026-05, 4000-01 (first on line 8)" in warning.message
-    given = _read(path, as_of="2026-02-28")
-    assert given.as_of == datetime.date(2026, 2, 28) and given.window[1] == "2026-02"
-    with pytest.raises(InputError, match="--to 2026-05 is after the as-of date 2026-03-15"):
+    given = _read(path, as_of="2026-02-10")
+    assert given.as_of == datetime.date(2026, 2, 10) and given.window[1] == "2026-02"
+    assert "after_as_of" in _codes(given)
+    with pytest.raises(InputError, match="--to 2026-05 is after the as-of date 2026-02-28"):
         _read(path, end="2026-05")
     with pytest.raises(InputError, match="after today"):
         _read(path, as_of="2026-04-01")

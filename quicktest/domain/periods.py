@@ -105,13 +105,15 @@ def parse_as_of(text: str, today: datetime.date, file: str | None = None) -> dat
 
 
 def as_of_date(
-    given: datetime.date | None, today: datetime.date, latest: int, quarterly: bool
+    given: datetime.date | None, today: datetime.date, known: list[int], quarterly: bool
 ) -> datetime.date:
     """The date a read stands at: the one given, else the earlier of today and the end of the
-    file's latest period."""
+    file's latest period (of those sorted `known`) that is not after today: a mistyped year
+    4000 moves nothing."""
     if given is not None:
         return given
-    return today if latest >= month_of(today) else min(today, period_end(latest, quarterly))
+    latest = max((p for p in known if p <= month_of(today)), default=None)
+    return today if latest is None else min(today, period_end(latest, quarterly))
 
 
 def periods_read(known: list[int], as_of: datetime.date) -> tuple[list[int], list[int], list[int]]:

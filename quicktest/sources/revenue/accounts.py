@@ -54,6 +54,19 @@ def build(rows: Rows, timeline: Timeline, checks: str = "") -> list[str]:
     return totals
 
 
+def present(rows: Rows, timeline: Timeline) -> list[int]:
+    """The months held in which an account has a row, once totals are out (a period only
+    totals were written in is no period of the read)."""
+    width = timeline.layout.width
+    seen = rows.con.execute(
+        "SELECT " + ", ".join(f"count(m{k})" for k in range(width)) + " FROM by_account"
+    ).fetchone()
+    months = sorted(timeline.anchor - k for k, n in enumerate(seen) if n)
+    if not months:
+        raise InputError("the file holds totals only, no account's revenue", rows.name)
+    return months
+
+
 def check(rows: Rows, timeline: Timeline, totals: list[str], odd: bool) -> list[DataWarning]:
     """Refuse what by_account shows to be wrong; the warning for the totals left out, those
     without a period among them."""

@@ -112,6 +112,8 @@ def _read(rows: Rows, options: Options, today: datetime.date) -> RevenueRead:
     else:
         timeline = subscription_timeline(rows, amounts.sql, as_of, today)
     totals = accounts.build(rows, timeline)
+    if totals and shape == "long":
+        timeline = timeline._replace(present=accounts.present(rows, timeline))
     warnings = accounts.check(rows, timeline, totals, amounts.odd)
     return result(rows, timeline, warnings, options.start, options.end)
 

@@ -45,13 +45,13 @@ def quick_read(
         return None
     quarterly = kinds.pop()
     every = sorted(set(months.values()))
-    when = as_of_date(as_of, today, every[-1], quarterly)
+    when = as_of_date(as_of, today, every, quarterly)
     held, after, far = periods_read(every, when)
     if after or far:
         return None  # the two passes name them in a warning
     layout = Layout(held[-1] - held[0] + 1)
     revenue = long_revenue(rows, months, PLAIN, quick=True)
-    timeline = Timeline(held, quarterly, layout, revenue, when)
+    timeline = Timeline(held, quarterly, held[-1], layout, revenue, when)
     totals = accounts.build(rows, timeline, _CHECKS)
     source.check(rows.con)
     months_ok = " AND ".join(

@@ -110,6 +110,7 @@ def subscription_timeline(
     return Timeline(
         list(range(oldest, anchor + 1)),
         False,
+        anchor,
         Layout(anchor - oldest + 1),
         revenue,
         when,

@@ -39,15 +39,12 @@ class Timeline(NamedTuple):
 
     present: list[int]  # periods with revenue (a wide file: start 0 and end 1)
     quarterly: bool
-    layout: Layout  # months held per account, back from the anchor (the latest present)
+    anchor: int  # the latest month held: by_account's m0
+    layout: Layout  # months held per account, back from the anchor
     revenue: str  # SQL: (account, label, month, amount), month within the layout
     as_of: datetime.date | None = None
     undated: str | None = None  # SQL over Rows: rows with content and no period or start
     notes: tuple[DataWarning, ...] = ()
-
-    @property
-    def anchor(self) -> int:
-        return self.present[-1]
 
 
 def long_revenue(rows: Rows, months: dict[str, int], amount: str, quick: bool = False) -> str:
@@ -67,7 +64,7 @@ def long_revenue(rows: Rows, months: dict[str, int], amount: str, quick: bool = 
 
 def wide_timeline(rows: Rows, amount: str) -> Timeline:
     revenue = long_revenue(rows, {"start": 0, "end": 1}, amount)
-    return Timeline([0, 1], False, Layout(2, 1), revenue)
+    return Timeline([0, 1], False, 1, Layout(2, 1), revenue)
 
 
 def long_timeline(
@@ -89,7 +86,7 @@ def long_timeline(
             "expected a period such as 2026-03 or 2026-Q1, got ''", undated, rows.plan.period
         )
     every = sorted(set(months.values()))
-    when = as_of_date(as_of, today, every[-1], quarterly)
+    when = as_of_date(as_of, today, every, quarterly)
     held, after, far = periods_read(every, when)
     if not held:
         raise InputError(
@@ -111,6 +108,7 @@ def long_timeline(
     return Timeline(
         held,
         quarterly,
+        held[-1],
         Layout(held[-1] - held[0] + 1),
         long_revenue(rows, kept, amount),
         when,

@@ -125,7 +125,7 @@ def read_postgres(
             if not rows_in:
                 raise InputError(f"table {table} holds no rows", shown)
             every = sorted(rows_in)
-            when = as_of_date(given, today, every[-1], False)
+            when = as_of_date(given, today, every, False)
             present, after, far = periods_read(every, when)
             if not present:
                 raise InputError(f"every month in table {table} is after {when}", shown)
