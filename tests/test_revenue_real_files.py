@@ -222,6 +222,11 @@ def test_a_period_only_totals_were_written_in_is_no_period_of_the_read(tmp_path,
     assert read.total.grr == pytest.approx(51 / 101)
 
 
+def test_a_file_of_totals_only_is_refused(cli, tmp_path):
+    path = _write(tmp_path / "r.csv", LONG + "Total,2025-01,5\nTotal,2026-01,5\n")
+    assert "r.csv: the file holds totals only" in _refused(cli, path)
+
+
 def test_a_customer_whose_name_starts_with_total_is_an_account(tmp_path):
     path = _write(tmp_path / "r.csv", "account,start,end\nTotal Wine & More,100,50\n")
     read = _read(path)

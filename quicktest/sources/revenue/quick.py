@@ -63,10 +63,10 @@ def quick_read(
         + ", ".join(f"count(m{k})" for k in range(layout.width))
         + " FROM by_account"
     ).fetchone()
-    if missed or odd:
+    present = sorted(timeline.anchor - k for k, n in enumerate(seen) if n)
+    if missed or odd or not present:  # not present: totals only, which the two passes name
         rows.con.execute("DROP TABLE by_account; DROP TABLE periods")
         return None
-    present = sorted(timeline.anchor - k for k, n in enumerate(seen) if n)
     timeline = timeline._replace(present=present)
     warnings = accounts.check(rows, timeline, totals, True)  # credit lines may be in it
     return result(rows, timeline, warnings, start, end)
