@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -145,6 +146,26 @@ def test_a_formula_never_calculated_is_refused(cli, tmp_path, writer):
     err = _refused(cli, path)
     assert "r.xlsx:4:3: end: Sheet1!C4 holds a formula whose value was never calculated" in err
     assert "open it in Excel or LibreOffice and save it" in err
+
+
+def test_formulas_a_spreadsheet_calculated_are_read(tmp_path):
+    """What Excel saves: each formula with its value, and no request to calculate on load."""
+    written = tmp_path / "written.xlsx"
+    book = xlsxwriter.Workbook(written)
+    sheet = book.add_worksheet()
+    for r, row in enumerate(WIDE):
+        sheet.write_row(r, 0, row)
+    sheet.write_row(3, 0, ["core", 100])
+    sheet.write_formula(3, 2, "=B4*0.5", None, 50)
+    book.close()
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            target.writestr(item, data)
+    assert _read(saved).total.grr == pytest.approx(150 / 300)  # core kept 50 of 100
 
 
 def test_the_active_sheet_is_read_and_named_never_a_hidden_one(cli, tmp_path):
