@@ -26,8 +26,9 @@ SIZES = {"1M": 40_000, "10M": 400_000}  # accounts; rows = accounts * MONTHS
 REPEAT = {"1M": 5, "10M": 3}
 SUBSCRIPTIONS = 100_000
 FIGURES = ("nrr", "grr", "logo_retention", "start", "churn", "contraction", "expansion")
-GROUP_BY = (
+GROUP_BY = (  # without the progress bar, which the default connection draws on a terminal
     "import duckdb, sys\n"
+    "duckdb.execute('SET enable_progress_bar = false')\n"
     'duckdb.sql("CREATE TEMP TABLE t AS SELECT account, sum(revenue) AS revenue FROM read_csv("\n'
     "    + repr(sys.argv[1]) + \", header = true, columns = {'account': 'VARCHAR', \"\n"
     "    \"'period': 'VARCHAR', 'revenue': 'DOUBLE', 'segment': 'VARCHAR'}) GROUP BY account\")"
