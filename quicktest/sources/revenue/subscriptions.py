@@ -13,6 +13,7 @@ sizes nothing.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -54,14 +55,16 @@ def _date(value: datetime.date) -> str:
 def subscription_timeline(
     rows: Rows, amount: str, as_of: datetime.date | None, today: datetime.date
 ) -> Timeline:
-    _check_dates(rows)
-    start, end = day("st"), day("et")
+    """The months held, the warnings the dates earn, and the revenue: each row's dates
+    parsed once, into a table `dated` (sd, ed) that the steps after read."""
+    row_dates = {"sd": day("st"), "ed": day("et")}  # the same, over the rows (their lines)
+    rows.con.execute(f"CREATE TEMP TABLE dated AS SELECT *, {_dates(row_dates)} FROM {rows.kept()}")
+    _check_dates(rows, row_dates)
     placeholder = _date(datetime.date(today.year + OPEN_ENDED_YEARS, 1, 1))
-    unknown = _date(UNKNOWN_BEFORE)
     first, known, last_start, last_end = rows.con.execute(
-        f"SELECT min({start}), min({start}) FILTER (WHERE {start} >= {unknown}), "
-        f"max({start}) FILTER (WHERE {start} < {placeholder}), "
-        f"max({end}) FILTER (WHERE {end} < {placeholder}) FROM {rows.kept()}"
+        f"SELECT min(sd), min(sd) FILTER (WHERE sd >= {_date(UNKNOWN_BEFORE)}), "
+        f"max(sd) FILTER (WHERE sd < {placeholder}), "
+        f"max(ed) FILTER (WHERE ed < {placeholder}) FROM dated"
     ).fetchone()
     if first is None:
         raise InputError("no subscription with a start date", rows.name, 2)
@@ -78,22 +81,18 @@ def subscription_timeline(
     since = month_of(known) if known is not None and known <= when else anchor - LAG
     oldest = max(since, anchor - SPAN + 1)
     warned: list[tuple[str, str, Callable[[notes.Found], DataWarning]]] = [
-        (f"{start} > {_date(when)}", "st", partial(notes.starts_after, when)),
-        (f"{end} > {_date(when)} AND {end} < {placeholder}", "et", partial(notes.scheduled, when)),
-        (f"{end} >= {placeholder}", "et", notes.open_ended),
-        (
-            f"{_month(start)} < {oldest}",
-            "st",
-            partial(notes.far_starts, period_name(oldest, False)),
-        ),
+        (f"sd > {_date(when)}", "st", partial(notes.starts_after, when)),
+        (f"ed > {_date(when)} AND ed < {placeholder}", "et", partial(notes.scheduled, when)),
+        (f"ed >= {placeholder}", "et", notes.open_ended),
+        (f"{_month('sd')} < {oldest}", "st", partial(notes.far_starts, period_name(oldest, False))),
     ]
     counts = rows.con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE {where})" for where, _, _ in warned)
-        + f" FROM {rows.kept()}"
+        + " FROM dated"
     ).fetchone()
     warnings = tuple(
-        write(_found(rows, where, text, count))
+        write(_found(rows, row_dates, where, text, count))
         for (where, text, write), count in zip(warned, counts, strict=True)
         if count
     )
@@ -103,10 +102,9 @@ def subscription_timeline(
     )
     revenue = (
         f"(SELECT acc AS account, label, unnest(range(greatest({_month('sd')}, {oldest}), "
-        f"{until})) AS month, {amount} AS amount "
-        f"FROM (SELECT *, {start} AS sd, {end} AS ed FROM {rows.kept()}) "
-        f"WHERE sd <= {_date(when)})"
+        f"{until})) AS month, {amount} AS amount FROM dated WHERE sd <= {_date(when)})"
     )
+    undated = UNDATED.format(column="st")
     return Timeline(
         list(range(oldest, anchor + 1)),
         False,
@@ -114,27 +112,43 @@ def subscription_timeline(
         Layout(anchor - oldest + 1),
         revenue,
         when,
-        UNDATED.format(column="st") if rows.exists(UNDATED.format(column="st")) else None,
+        undated if rows.exists(undated) else None,
         warnings,
     )
 
 
-def _check_dates(rows: Rows) -> None:
+def _dates(row_dates: dict[str, str]) -> str:
+    return ", ".join(f"{sql} AS {name}" for name, sql in row_dates.items())
+
+
+def _over_rows(where: str, row_dates: dict[str, str]) -> str:
+    """A condition on `dated` (sd, ed) as one on the rows, to find its line."""
+    for name, sql in row_dates.items():
+        where = re.sub(rf"\b{name}\b", lambda _, sql=sql: sql, where)
+    return where
+
+
+def _check_dates(rows: Rows, row_dates: dict[str, str]) -> None:
     """Refuse a date that is none, and a subscription that ends before it starts."""
     p = rows.plan
-    for column, text in ((p.start, "st"), (p.end, "et")):
-        where = f"{day(text)} IS NULL AND nullif(trim({text}), '') IS NOT NULL"
-        if rows.exists(where):
-            [(_, written)] = rows.locate(where, text)
-            raise rows.error(f"expected a date such as 2025-03-14, got {written!r}", where, column)
-    backwards = f"{day('et')} < {day('st')}"
-    if rows.exists(backwards):
-        raise rows.error("the subscription ends before it starts", backwards, p.end)
+    checks = [
+        ("sd IS NULL AND nullif(trim(st), '') IS NOT NULL", "st", p.start),
+        ("ed IS NULL AND nullif(trim(et), '') IS NOT NULL", "et", p.end),
+        ("ed < sd", None, p.end),
+    ]
+    for where, text, column in checks:
+        if rows.con.execute(f"SELECT 1 FROM dated WHERE {where} LIMIT 1").fetchone():
+            on_rows = _over_rows(where, row_dates)
+            if text is None:
+                raise rows.error("the subscription ends before it starts", on_rows, column)
+            [(_, written)] = rows.locate(on_rows, text)
+            raise rows.error(
+                f"expected a date such as 2025-03-14, got {written!r}", on_rows, column
+            )
 
 
-def _found(rows: Rows, where: str, text: str, count: int) -> notes.Found:
+def _found(rows: Rows, row_dates: dict[str, str], where: str, text: str, count: int) -> notes.Found:
     values = rows.con.execute(
-        f"SELECT DISTINCT trim({text}) FROM {rows.kept()} WHERE {where} ORDER BY 1 "
-        f"LIMIT {notes.SHOWN + 1}"
+        f"SELECT DISTINCT trim({text}) FROM dated WHERE {where} ORDER BY 1 LIMIT {notes.SHOWN + 1}"
     ).fetchall()
-    return notes.Found(count, [v for (v,) in values], rows.line(where))
+    return notes.Found(count, [v for (v,) in values], rows.line(_over_rows(where, row_dates)))
