@@ -9,14 +9,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quicktest.app.workspace import Workspace
 from quicktest.domain.client import Client, fold
-from quicktest.domain.clientread import (
-    ClientRead,
-    Gathered,
-    client_read,
-    figures_of,
-    gather,
-    shown_read,
-)
+from quicktest.domain.clientread import ClientRead, Gathered, client_read, gather, shown_read
+from quicktest.domain.companyfigures import figures_of
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.session import Session
 

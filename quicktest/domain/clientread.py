@@ -7,14 +7,8 @@ again counts once, with their latest answers). A session with no answers (an inv
 yet answered, a test opened and left) is pending: listed, never averaged in.
 
 The company's figures: every metric given in those sessions and in the respondents' pending
-ones, the newest session's value where several give one; two respondents giving different
-values for one metric is a conflict, named.
-
-The combined read (`combine`): each respondent's answers are read with the company's figures;
-a pattern's combined score is the mean of their scores (each respondent weighs the same), its
-coverage the mean of theirs, and its level what the bank calls that score with that coverage,
-by the same steps as a single read. The dominant pattern is the strongest at the bank's
-dominant level or above (equal scores: more points, then the bank's order, as a single read).
+ones (`companyfigures`). The combined read: each respondent's answers read with them, the
+mean of their scores (`combined`).
 """
 
 from __future__ import annotations
@@ -27,20 +21,16 @@ from typing import Any, NamedTuple
 from quicktest.domain.anonymity import shown_groups
 from quicktest.domain.bank import Bank
 from quicktest.domain.client import Client, fold
-from quicktest.domain.metrics import ALL, Metrics
-from quicktest.domain.read import Conflict, Coverage, Evidence, PatternRead, Read
-from quicktest.domain.response import SUGGESTED_ROLES, Response
-from quicktest.domain.scoring import called, score
+from quicktest.domain.combined import combine, pattern_of
+from quicktest.domain.companyfigures import Figures, figures_of, label
+from quicktest.domain.metrics import Metrics
+from quicktest.domain.read import Evidence, Read
+from quicktest.domain.response import SUGGESTED_ROLES
+from quicktest.domain.scoring import score
 from quicktest.domain.session import Session
-from quicktest.domain.units import Value, plain, show_value
 
 NO_ROLE = "role not given"
 OTHER_ROLES = "other roles"
-
-
-def label(session: Session) -> str:
-    """How a respondent is named: their name, or their session for one left unnamed."""
-    return session.respondent or f"session {session.id}"
 
 
 def _who(session: Session) -> str:
@@ -67,66 +57,6 @@ def gather(sessions: Iterable[Session]) -> Gathered:
             pending[who] = session  # newer than any answered session of theirs
         seen.add(who)
     return Gathered(tuple(counted.values()), tuple(pending.values()))
-
-
-class FigureConflict(NamedTuple):
-    """Respondents who gave different values for one metric: every value, and whose is used
-    (the newest session's)."""
-
-    metric: str
-    values: tuple[tuple[str, Value], ...]  # (respondent, value), newest first
-
-    def words(self, named: bool) -> str:
-        """In words; without names, the values given in their own order (not the
-        respondents'), so that none can be matched to who gave it."""
-        spec = ALL[self.metric]
-        used = show_value(spec, self.values[0][1])
-        if named:
-            given = "; ".join(f"{who} gave {show_value(spec, v)}" for who, v in self.values)
-            return f"{spec.label}: {given}. The read uses {used}, the newest."
-        shown = ", ".join(show_value(spec, v) for v in self._unnamed())
-        return f"{spec.label}: respondents gave {shown}. The read uses {used}, the newest."
-
-    def _unnamed(self) -> list[Value]:
-        return sorted(
-            {v for _, v in self.values}, key=lambda v: v if isinstance(v, float) else v[-1]
-        )
-
-    def as_json(self, named: bool) -> dict[str, Any]:
-        values: list[dict[str, Any]]
-        if named:
-            values = [{"respondent": who, "value": plain(v)} for who, v in self.values]
-        else:
-            values = [{"respondent": None, "value": plain(v)} for v in self._unnamed()]
-        return {"metric": self.metric, "values": values, "used": plain(self.values[0][1])}
-
-
-class Figures(NamedTuple):
-    """The company's figures, from its respondents' sessions."""
-
-    metrics: Metrics
-    given_by: Mapping[str, str]  # metric -> the respondent whose value is used
-    conflicts: tuple[FigureConflict, ...]
-
-
-def figures_of(sessions: Sequence[Session]) -> Figures:
-    """Every metric the sessions give (newest first): the newest value of each, and each
-    metric given differently by two respondents, named."""
-    ordered = sorted(sessions, key=lambda s: s.date, reverse=True)  # stable: store order
-    given: dict[str, Value] = {}
-    given_by: dict[str, str] = {}
-    values: dict[str, list[tuple[str, Value]]] = {}
-    for session in ordered:
-        for name, value in session.metrics.items():
-            given.setdefault(name, value)
-            given_by.setdefault(name, label(session))
-            values.setdefault(name, []).append((label(session), value))
-    conflicts = tuple(
-        FigureConflict(name, tuple(found))
-        for name, found in values.items()
-        if len({v for _, v in found}) > 1
-    )
-    return Figures(Metrics(given), given_by, conflicts)
 
 
 class Person(NamedTuple):
@@ -269,11 +199,7 @@ def _role_name(roles: Iterable[str]) -> str:
 
 def _mean_scores(reads: Sequence[Read]) -> dict[str, float]:
     ids = [p.pattern.id for p in reads[0].patterns]
-    return {pid: round(fmean(_pattern(r, pid).score for r in reads), 3) for pid in sorted(ids)}
-
-
-def _pattern(read: Read, pattern_id: str) -> PatternRead:
-    return next(p for p in read.patterns if p.pattern.id == pattern_id)
+    return {pid: round(fmean(pattern_of(r, pid).score for r in reads), 3) for pid in sorted(ids)}
 
 
 def _groups(
@@ -347,76 +273,6 @@ def _answers(
             )
         )
     return tuple(found)
-
-
-def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) -> Read:
-    """The combined read of several respondents' reads (each made with the same figures), in
-    the shape of a single read: see the module's docstring for how."""
-    first = reads[0]
-    patterns = []
-    for pattern in bank.patterns:
-        own = [_pattern(r, pattern.id) for r in reads]
-        mean = round(fmean(p.score for p in own), 3)
-        known = fmean(p.coverage for p in own)
-        step = bank.confidence_at(known)
-        uncapped = bank.level_of(mean)
-        patterns.append(
-            PatternRead(
-                pattern,
-                mean,
-                bank.capped(uncapped, step),
-                fmean(p.points for p in own),
-                fmean(p.possible for p in own),
-                _merged(p.evidence for p in own),
-                known,
-                step.name if step else None,
-                uncapped,
-            )
-        )
-    ranked, dominant, tied = called(bank, patterns)
-    unanswered = tuple(
-        q.id for q in bank.questions if all(q.id not in r.given.answers for r in reads)
-    )
-    metrics = first.metrics
-    coverages = [r.coverage for r in reads if r.coverage]
-    share = (
-        dominant.coverage if dominant else fmean(c.share for c in coverages) if coverages else 1.0
-    )
-    step = bank.confidence_at(share)
-    named = dominant or (tied[0] if tied else None)  # every read is made with the same figures
-    coverage = Coverage(
-        len(bank.questions) - len(unanswered),
-        len(bank.questions),
-        max((c.decided for c in coverages), default=0),
-        max((c.rules for c in coverages), default=0),
-        min(1.0, share),
-        step.name if step else None,
-        figures=_pattern(first, named.pattern.id).figures if named and metrics else None,
-    )
-    conflicts: dict[tuple[str, str], Conflict] = {}
-    for read in reads:
-        for conflict in read.conflicts:
-            conflicts.setdefault((conflict.question, conflict.option), conflict)
-    return Read(
-        Response({}, metrics, client, None, date),
-        "answers+metrics" if metrics else "answers",
-        ranked,
-        dominant,
-        unanswered,
-        first.bands,
-        coverage,
-        tuple(conflicts.values()),
-        tied,
-    )
-
-
-def _merged(evidence: Iterable[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
-    """Every respondent's evidence for a pattern, each item once, in the order first given."""
-    found: dict[tuple[str, str, str, str], Evidence] = {}
-    for items in evidence:
-        for item in items:
-            found.setdefault((item.source, item.ref, item.text, item.status), item)
-    return tuple(found.values())
 
 
 def _sources(
