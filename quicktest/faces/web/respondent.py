@@ -18,12 +18,10 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from gettext import gettext as _
-from typing import NamedTuple
-from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from quicktest.app import respond
@@ -39,60 +37,20 @@ from quicktest.faces.web.settings import Settings
 from quicktest.faces.web.signing import form_token, form_token_ok, signed, unsigned
 from quicktest.faces.web.stores import PerThread
 from quicktest.faces.web.throttle import Throttle, bad_link_delay
+from quicktest.faces.web.visit import (
+    BAD_LINK,
+    BadLink,
+    Found,
+    Handler,
+    Space,
+    Visit,
+    read_form,
+    see,
+)
 
 LOG = logging.getLogger("quicktest.serve")
 OPEN_COOKIE, VISIT_COOKIE = "quicktest_open", "quicktest_visit"
 OPEN_LASTS = 30 * 86400  # seconds an open quick test can be resumed from its browser
-MAX_FIELDS = 40  # fields in one form: the metrics form has 17 and two of its own
-
-
-class Visit(NamedTuple):
-    """One request as the pages use it."""
-
-    request: Request
-    form: dict[str, str] | None  # a POST's fields
-
-    @property
-    def path(self) -> str:
-        return self.request.url.path
-
-    @property
-    def here(self) -> str:
-        """This page, relative to itself (for a link back to it)."""
-        return self.path.rsplit("/", 1)[1] or "./"
-
-    @property
-    def address(self) -> str:
-        return self.request.client.host if self.request.client else "unknown"
-
-    def query(self, name: str) -> str:
-        return self.request.query_params.get(name, "")
-
-
-class Space(NamedTuple):
-    """The respondent a request answers for, and what their forms' tokens are bound to."""
-
-    respondent: respond.Respondent
-    binding: str
-    open_test: bool
-
-    @property
-    def session(self) -> Session:
-        return self.respondent.session
-
-
-class BadLink:
-    """A private link that does not open: answered slowly, on the event loop."""
-
-
-BAD_LINK = BadLink()
-Found = Space | Response | BadLink
-Handler = Callable[[Workspace, Space, Visit], Response]
-
-
-def see(location: str) -> RedirectResponse:
-    """On to another page of the same respondent (a relative address, checked by the caller)."""
-    return RedirectResponse(location, status_code=303)
 
 
 class RespondentPages:
@@ -156,7 +114,7 @@ class RespondentPages:
         gate: asyncio.Semaphore | None = None,
     ) -> Callable[[Request], Awaitable[Response]]:
         async def serve(request: Request) -> Response:
-            form = await self._form(request) if request.method == "POST" else None
+            form = await read_form(request, self.pages) if request.method == "POST" else None
             if isinstance(form, Response):
                 return form
             visit = Visit(request, form)
@@ -170,24 +128,6 @@ class RespondentPages:
             return found
 
         return serve
-
-    async def _form(self, request: Request) -> dict[str, str] | Response:
-        """A form's fields: URL-encoded only, its size bounded by the app, its fields too."""
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind != "application/x-www-form-urlencoded":
-            return self.pages.notice(
-                request.url.path, 415, _("Not a form"), _("This page takes a form only.")
-            )
-        body = await request.body()
-        try:
-            pairs = parse_qsl(
-                body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS
-            )
-        except ValueError:
-            return self.pages.notice(
-                request.url.path, 413, _("Too much"), _("This form holds too many fields.")
-            )
-        return dict(pairs)
 
     def _answer(
         self, handler: Handler, find: Callable[[Workspace, Visit], Found], visit: Visit
@@ -301,7 +241,7 @@ class RespondentPages:
     async def start_open(self, request: Request) -> Response:
         """A new open quick test for this browser, under the consultant's client name; its
         form's token is bound to the browser's visitor cookie."""
-        form = await self._form(request)
+        form = await read_form(request, self.pages)
         if isinstance(form, Response):
             return form
         visit = Visit(request, form)
