@@ -46,7 +46,7 @@ def hinges(bank: Bank, read: Read) -> tuple[Hinge, ...]:
     now = Call.of(read)
 
     def call_after(change: Change) -> Call:
-        return Call.of(score(bank, applied(read.given, [change])))
+        return Call.of(score(bank, applied(read.given, [change]), texts=False))
 
     found = [
         Hinge(change, after)

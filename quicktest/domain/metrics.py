@@ -289,6 +289,16 @@ def _plus(a: float | None, b: float) -> float | None:
 # How to move a derived figure: the input that moves it, and the input's value that gives the
 # derived one a value, from the other inputs given (None when they are not). A series moves
 # by its latest quarter. Used to find what would change a read, never to score one.
+# What each derived figure is computed from (`_derive`): a change to any of these moves it.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "arr_per_employee": ("arr", "employees"),
+    "nrr_grr_spread": ("nrr", "grr"),
+    "gross_margin_trend": ("gross_margin",),
+    "nrr_trend": ("nrr_history",),
+    "growth_leverage": ("arr_growth", "headcount_growth"),
+    "logos_lost": ("logo_retention",),
+}
+
 LEVERS: dict[str, tuple[str, Callable[[Mapping[str, Value], float], float | None]]] = {
     "nrr_grr_spread": ("grr", lambda g, v: _plus(_number(g, "nrr"), -v)),
     "gross_margin_trend": ("gross_margin", lambda g, v: _plus(_first(g, "gross_margin"), v)),

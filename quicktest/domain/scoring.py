@@ -76,11 +76,12 @@ def _finish(
     share: float,
     decided: list[int],
     aside: frozenset[str],
+    texts: bool,
 ) -> PatternRead:
     """A pattern's read: its answers' points (summed already, the best each counted question
     could give in `possible`), then its metric rules; `share` is the questions that count,
     `decided` counts the rules that could be decided, `aside` holds the metrics an answer
-    overrules."""
+    overrules; without `texts` the rules' evidence is left unworded."""
     current = metrics.current
     missing: list[str] = []
     confirm = against = neutral = 0
@@ -89,7 +90,8 @@ def _finish(
             missing += leaves
             continue
         if aside and not needs.isdisjoint(aside):
-            evidence.append(Evidence("metric", ref, aside_words(metrics), 0.0, "set aside"))
+            said = aside_words(metrics) if texts else ""
+            evidence.append(Evidence("metric", ref, said, 0.0, "set aside"))
             continue
         mark = len(missing)
         held = holds(current, bands, missing)
@@ -105,10 +107,11 @@ def _finish(
                 confirm += 1
             else:
                 against += 1
-            item = ("metric", ref, fill(rule.says, metrics), weight, "held")
+            said = fill(rule.says, metrics) if texts else ""
+            item = ("metric", ref, said, weight, "held")
         else:  # in the neutral band: checked, neither for nor against
             neutral += 1
-            item = ("metric", ref, neutral_words(metrics, bands), 0.0, "not held")
+            item = ("metric", ref, neutral_words(metrics, bands) if texts else "", 0.0, "not held")
         evidence.append(_new(Evidence, item))
     if metrics and missing:
         evidence.extend(_NOT_PROVIDED[name] for name in dict.fromkeys(missing))
@@ -136,8 +139,10 @@ def _finish(
     )
 
 
-def score(bank: Bank, given: Response) -> Read:
-    """The read of one respondent's answers and metrics against a bank."""
+def score(bank: Bank, given: Response, texts: bool = True) -> Read:
+    """The read of one respondent's answers and metrics against a bank. Without `texts`,
+    the metric rules' evidence is left unworded: a read tried for its scores and its call
+    alone (the way out, the hinges, the live what-if) costs half as much."""
     compiled = tables_of(bank)
     metrics = given.metrics
     bands = choose_bands(bank, metrics)
@@ -185,6 +190,7 @@ def score(bank: Bank, given: Response) -> Read:
             share,
             decided,
             aside,
+            texts,
         )
         for i, pattern in enumerate(bank.patterns)
     ]

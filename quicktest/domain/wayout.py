@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Bank, Pattern
 from quicktest.domain.changes import Change, answer_changes, applied, distance, metric_changes
+from quicktest.domain.conditions import leaf_metrics
+from quicktest.domain.metrics import DERIVED_FROM
 from quicktest.domain.read import PatternRead, Read
 from quicktest.domain.scoring import score
 
@@ -70,17 +72,21 @@ def way_out(bank: Bank, read: Read) -> tuple[WayOut, ...]:
 
     def after(changes: tuple[Change, ...]) -> Read:  # each changed response scored once
         if changes not in tried:
-            tried[changes] = score(bank, applied(read.given, changes))
+            tried[changes] = score(bank, applied(read.given, changes), texts=False)
         return tried[changes]
 
-    for count in range(1, MOST_MOVES + 1):
-        searching = [t for t in targets if not found[t.pattern.id]]
-        for refs in combinations(moves, count) if searching else ():
-            choice = [moves[ref] for ref in refs]
-            for target in searching:
-                way = _cheapest(bank, after, target, choice)
+    for target in targets:
+        # Only what can move the target: a way with any other move would work without it,
+        # and be found with fewer moves first.
+        reach = reaching(bank, target.pattern)
+        refs = [ref for ref in moves if ref in reach]
+        for count in range(1, MOST_MOVES + 1):
+            for chosen in combinations(refs, count):
+                way = _cheapest(bank, after, target, [moves[ref] for ref in chosen])
                 if way is not None:
                     found[target.pattern.id].append(way)
+            if found[target.pattern.id]:
+                break
     return tuple(
         WayOut(
             t.pattern.id,
@@ -90,6 +96,25 @@ def way_out(bank: Bank, read: Read) -> tuple[WayOut, ...]:
         )
         for t in targets
     )
+
+
+def reaching(bank: Bank, pattern: Pattern) -> frozenset[str]:
+    """The questions and metrics whose change could move a pattern's score or level: the
+    questions with an answer that points to it or that figures may contradict (an answer set
+    aside changes how sure the read is), and the metrics behind its rules, behind every
+    contradiction and behind the benchmark bands its rules may compare with."""
+    questions = {
+        q.id
+        for q in bank.questions
+        if any(o.points.get(pattern.id) or o.contradicted_by for o in q.options)
+    }
+    conditions = [
+        *(r.when for r in pattern.metric_rules),
+        *(c.when for q in bank.questions for o in q.options for c in o.contradicted_by),
+        *(band.when for b in bank.benchmarks for band in b.bands if band.when is not None),
+    ]
+    read = {m for condition in conditions for m in leaf_metrics(condition)}
+    return frozenset(questions | {i for m in read for i in DERIVED_FROM.get(m, (m,))})
 
 
 def _healthier(bank: Bank, read: Read) -> list[Change]:

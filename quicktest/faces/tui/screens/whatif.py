@@ -112,7 +112,7 @@ class WhatIfScreen(Screen[None]):
         self.show_scores()
 
     def show_scores(self) -> None:
-        trial = score(self.bank, self.response())
+        trial = score(self.bank, self.response(), texts=False)
         before = {p.pattern.id: p for p in self.saved.patterns}
         text = Text()
         text.append("The call: ", style="bold")
