@@ -237,7 +237,11 @@ def test_a_read_names_what_it_hinges_on(bank):
 def test_way_out_and_hinges_in_json_text_and_pdf(cli, tmp_path):
     figures = tmp_path / "vibe.yaml"
     figures.write_text(json.dumps({"metrics": FOUR_VIBE_FIGURES}))
-    read = json.loads(cli("score", figures, "--format", "json").out)
+    assert "way_out" not in json.loads(cli("score", figures, "--format", "json").out)
+    text = " ".join(cli("score", figures, "--way-out").out.split())
+    assert "The way out of Vibe Revenue (moderate)" in text
+    assert "Gross revenue retention from 65% to 95%; Logo retention from 72% to 85%" in text
+    read = json.loads(cli("score", figures, "--format", "json", "--way-out").out)
     [vibe] = [w for w in read["way_out"] if w["pattern"] == "vibe_revenue"]
     assert vibe["level"] == "moderate" and vibe["ways"][0]["level"] == "weak"
     assert "what_if" not in read and isinstance(read["hinges"], list)

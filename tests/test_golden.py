@@ -20,7 +20,10 @@ REVENUE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 UPDATE = os.environ.get("QUICKTEST_GOLDEN") == "update"
 
 CASES = [
-    *(("reads", p.stem, ("score", p, "--format", "json")) for p in sorted(EXAMPLES.glob("*.yaml"))),
+    *(
+        ("reads", p.stem, ("score", p, "--format", "json", "--way-out"))
+        for p in sorted(EXAMPLES.glob("*.yaml"))
+    ),
     *(
         ("metrics", p.name, ("metrics", p, "--format", "json"))
         for p in sorted(DATA.iterdir())

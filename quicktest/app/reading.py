@@ -36,7 +36,8 @@ class FullRead(NamedTuple):
     read: Read
     file_warnings: tuple[DataWarning, ...]  # why a revenue file's figures may be doubtful
     figure_warnings: tuple[FigureReading, ...]  # the bank's readings of the figures
-    way_out: tuple[WayOut, ...] = ()  # per pattern called, healthier changes that lower it
+    way_out: tuple[WayOut, ...] | None = None  # per pattern called, healthier changes that
+    # lower it; None where it was not asked for (it takes a hundred reads or so)
     hinges: tuple[Hinge, ...] = ()  # the changes that would change the call
     client: ClientRead | None = None  # its client's read, where it has one
     among: Standing | None = None  # a client's place among the consultant's clients
@@ -63,7 +64,8 @@ class FullRead(NamedTuple):
         out["warnings"] = list(self.warnings)
         out["readings"] = [r.as_json() for r in self.figure_warnings]
         if with_changes:
-            out["way_out"] = [w.as_json() for w in self.way_out]
+            if self.way_out is not None:
+                out["way_out"] = [w.as_json() for w in self.way_out]
             out["hinges"] = [h.as_json() for h in self.hinges]
         return out
 
@@ -84,16 +86,18 @@ def full_read(
         read,
         revenue.file_warnings if revenue else (),
         figure_readings(bank, response.metrics),
-        way_out(bank, read) if with_way_out else (),
+        way_out(bank, read) if with_way_out else None,
         hinges(bank, read) if with_hinges else (),
         client,
     )
 
 
-def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False) -> FullRead:
+def read_inputs(
+    workspace: Workspace, inputs: Inputs, with_client: bool = False, with_way_out: bool = True
+) -> FullRead:
     """The full read of what a command names: a client's read for `--client`, else the read
     of a file or a session; `with_client` adds, to a session's read, a page about its
-    client's respondents (for a report)."""
+    client's respondents (for a report); `with_way_out` its way out (for the client)."""
     if inputs.client:
         if inputs.ref:
             raise InputError("give ANSWERS or --client, not both", field="--client")
@@ -105,7 +109,7 @@ def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False)
         from quicktest.app.clients import client_page
 
         client = client_page(workspace, found.session)
-    return full_read(workspace.bank, found.response, found.revenue, client)
+    return full_read(workspace.bank, found.response, found.revenue, client, with_way_out)
 
 
 def client_full_read(

@@ -434,7 +434,7 @@ def build(
     """The report's data: one respondent's read, or a client's (its combined read first)."""
     read = full.read
     client = full.client
-    ways = {w.pattern: w for w in full.way_out}
+    ways = {w.pattern: w for w in full.way_out or ()}
     patterns = [_pattern(bank, full, p, ways) for p in read.patterns]
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None

@@ -7,6 +7,7 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.hinges import Hinge, hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import Evidence, PatternRead, Read
+from quicktest.domain.wayout import WayOut
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out
 
@@ -126,6 +127,8 @@ def body(bank: Bank, full: FullRead, out: Out) -> None:
             out.paragraph(f"{prompt} {conflict.words()}", indent=2, bullet="• ")
     if not full.of_client:  # no single answer stands for a company's read
         _hinges(bank, full.hinges, out)
+    for out_of in full.way_out or ():
+        _way_out(bank, out_of, out)
     for named in read.tied or ((read.dominant,) if read.dominant else ()):
         out.blank()
         out.line((f"How to measure progress on {named.pattern.name}", "bold"))
@@ -148,3 +151,23 @@ def _hinges(bank: Bank, hinges: tuple[Hinge, ...], out: Out) -> None:
     out.paragraph(f"What this read hinges on: {', '.join(names)}", style="bold")
     for hinge in hinges:
         out.paragraph(hinge.words(bank), indent=2, bullet="• ")
+
+
+def _way_out(bank: Bank, out_of: WayOut, out: Out) -> None:
+    """A pattern's way out: healthier moves, each line taken whole, and where it would land."""
+    out.blank()
+    out.line((f"The way out of {out_of.name} ({out_of.level})", "bold"))
+    if not out_of.ways:
+        out.paragraph("No healthier figure or practice given would take it lower.", indent=2)
+    for way in out_of.ways:
+        moves = "; ".join(
+            f"{bank.question_by_id[c.ref].prompt} '{c.to}' (now '{c.was}')"
+            if c.kind == "answer"
+            else f"{ALL[c.ref].label} from {c.was} to {c.to}"
+            for c in way.changes
+        )
+        out.paragraph(
+            f"{moves}: {out_of.name} would read {way.level} ({way.score:.2f}).",
+            indent=2,
+            bullet="• ",
+        )

@@ -15,10 +15,16 @@ from quicktest.faces.cli.output import print_json
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     add_inputs(parser)
     add_format(parser)
+    parser.add_argument(
+        "--way-out",
+        action="store_true",
+        help="add the way out, the healthier changes that would lower each pattern called "
+        "(the PDF report always has it)",
+    )
 
 
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
-    read = read_inputs(workspace, inputs_of(args))
+    read = read_inputs(workspace, inputs_of(args), with_way_out=args.way_out)
     if args.format == "json":
         print_json(read.as_json())
     else:
