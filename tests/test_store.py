@@ -361,3 +361,19 @@ def test_a_store_another_process_holds_is_refused_up_front(tmp_path):
     store.check_writable()
     holder.close()
     store.close()
+
+
+def test_set_names_corrects_who_answered_and_keeps_everything_else(bank, tmp_path):
+    """A name corrected after the fact (the review's names form): the session's client,
+    respondent and role change, its answers and metrics stay, a client new to the store gets
+    its record as written, and None clears a name."""
+    store = Store(tmp_path / "s.db")
+    session = store.create(bank, "Acme Analytcs", "Dana", role="CFO")
+    store.set_answer(session.id, "renewal_case", "activity")
+    store.set_metric(session.id, "nrr", 1.05)
+    store.set_names(session.id, "Acme Analytics", "Dana Lee", None)
+    again = Store(tmp_path / "s.db").get(session.id)
+    assert (again.client, again.respondent, again.role) == ("Acme Analytics", "Dana Lee", None)
+    assert again.answers == {"renewal_case": "activity"} and again.metrics == {"nrr": 1.05}
+    assert "Acme Analytics" in [c.name for c in store.clients()]
+    assert [s.id for s in store.list(client="acme analytics")] == [session.id]

@@ -7,7 +7,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from quicktest.faces.report.render import render
 from quicktest.faces.tui.messages import MetricChanged
@@ -248,48 +248,219 @@ async def test_stop_after_four_answers_and_resume_in_a_new_app(bank, store, tmp_
     }
 
 
-# --- snapshots of each screen at 80x24 ------------------------------------------------------
+# --- every screen at 80x24 and 70x20, in the dark and light themes -------------------------
+
+SIZES = {"80x24": (80, 24), "70x20": (70, 20)}
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+# where each screen is opened from (a session with three answers and two metrics), and the
+# keys pressed there: the start screen lists nine unfinished sessions; the what-if is shown
+# after a change, the picker over the review
+SCREENS = {
+    "start": ((), ()),
+    "question": ((("question", 3),), ()),
+    "metrics": ((("metrics", 0),), ()),
+    "review": ((("review", 0),), ()),
+    "picker": ((("review", 0), ("pick", 2)), ()),
+    "names": ((("review", 0), ("names", 0)), ()),
+    "result": ((("result", 0),), ()),
+    "what_if": ((("result", 0), ("what_if", 0)), ("down", "down", "right")),
+}
+CLIENTS = [
+    "Borealis",
+    "Cobalt Systems",
+    "Delta Ledger",
+    "Evergreen SaaS",
+    "Fjord Data",
+    "Granite Cloud",
+    "Helix Billing",
+    "Ion Metrics",
+    "Juniper Works",
+    "Kestrel Pay",
+    "Lumen Books",
+    "Meridian HR",
+]
 
 
-def _app(bank, store, place: str | None = None, theme: str = "textual-dark", index: int = 0):
+def unfinished_sessions(bank, store, count: int = len(CLIENTS)) -> list[str]:
+    """Sessions begun on successive days, each answering a few questions; the latest first."""
+    ids = []
+    for n, client in enumerate(CLIENTS[:count]):
+        session = store.create(bank, client, f"Respondent {n + 1}", f"2031-04-{n + 10}")
+        for question in bank.questions[: n % 6 + 1]:
+            store.set_answer(session.id, question.id, question.options[0].id)
+        ids.append(session.id)
+    return ids[::-1]
+
+
+def _app(bank, store, places=(), theme: str = "textual-dark", keys=()):
     session = answered_session(bank, store, dict(list(ALL_FIRST.items())[:3]), nrr=1.11, grr=0.65)
-    app = app_for(bank, store, resume=None if place is None else session.id)
+    if not places:
+        unfinished_sessions(bank, store)
+    app = app_for(bank, store, resume=session.id if places else None)
     app.theme = theme
 
     async def run_before(pilot) -> None:
-        if place:
+        for place, index in places:
             app.go(place, index)
+            await pilot.pause()
+        await pilot.press(*keys)
         await pilot.pause()
 
     return app, run_before
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_start(snap_compare, bank, store, theme):
-    app, run_before = _app(bank, store, theme=theme)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_snapshot(snap_compare, bank, store, screen, size, theme):
+    """Named screen-size-theme: test_snapshot[what_if-70x20-light]."""
+    places, keys = SCREENS[screen]
+    app, run_before = _app(bank, store, places, THEMES[theme], keys)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_question(snap_compare, bank, store, theme):
-    app, run_before = _app(bank, store, "question", theme, index=3)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+@pytest.mark.parametrize("theme", THEMES)
+def test_snapshot_too_small(snap_compare, bank, store, theme):
+    app, run_before = _app(bank, store, (("question", 0),), THEMES[theme])
+    assert snap_compare(app, terminal_size=(60, 16), run_before=run_before)
 
 
-def test_snapshot_metrics(snap_compare, bank, store):
-    app, run_before = _app(bank, store, "metrics")
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+# --- what a consultant sees at 80x24 and 70x20 ------------------------------------------------
 
 
-def test_snapshot_review(snap_compare, bank, store):
-    app, run_before = _app(bank, store, "review")
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+def rows_whole(listing: OptionList) -> bool:
+    """Every row of the list is drawn with all its lines, and the highlighted one lies whole
+    in view. (Reads the list's line table: the only place that says which line is whose.)"""
+    for index, option in enumerate(listing.options):
+        style = listing.get_visual_style(
+            "option-list--option",
+            *(["option-list--option-highlighted"] if index == listing.highlighted else []),
+        )
+        if len(listing._get_option_render(option, style)) != listing._heights[index]:
+            return False
+    top = listing._index_to_line[listing.highlighted]
+    shown = range(listing.scroll_offset.y, listing.scroll_offset.y + listing.size.height)
+    bottom = top + listing._heights[listing.highlighted] - 1
+    return top in shown and bottom in shown
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_result(snap_compare, bank, store, theme):
-    app, run_before = _app(bank, store, "result", theme)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES)
+async def test_the_start_list_scrolls_to_a_session_never_shown_and_opens_it(bank, store, size):
+    ids = unfinished_sessions(bank, store)
+    app = app_for(bank, store)
+    async with app.run_test(size=size) as pilot:
+        listing = app.screen.query_one("#unfinished", OptionList)
+        assert listing.size.height < len(ids)  # more sessions than rows
+        assert "Or resume one of 12 unfinished sessions" in str(
+            app.screen.query_one("#resume-label", Static).render()
+        )
+        assert listing.border_subtitle == "▼ more below"
+        listing.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert rows_whole(listing) and listing.border_subtitle == "▲ more above"
+        assert "Enter" not in str(app.screen.query_one(Footer).render())  # nothing hidden
+        await pilot.press("enter")
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.session.id == ids[-1] and app.screen.session.client == "Borealis"
+
+
+async def test_a_what_if_row_keeps_its_lines_after_a_change(bank, store):
+    """Every answer of every question tried in turn at 80x24: each row keeps all its lines,
+    and the one changed stays whole in view."""
+    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+    app = app_for(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.go("result")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        rows = app.screen.query_one("#changes", OptionList)
+        for question in bank.questions:
+            for _ in question.options:
+                await pilot.press("right")
+                await pilot.pause()
+                assert rows_whole(rows), (question.id, app.screen.answers[question.id])
+            await pilot.press("down")
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES)
+async def test_the_read_reaches_its_last_pattern_and_says_more_exist(bank, store, size):
+    session = answered_session(bank, store, ALL_FIRST, nrr=1.11, grr=0.65)
+    app = app_for(bank, store, resume=session.id)
+    async with app.run_test(size=size) as pilot:
+        app.go("result")
+        await pilot.pause()
+        patterns = app.screen.query_one("#patterns", OptionList)
+        every = len(bank.patterns)
+        if size == (70, 20):  # not all five fit: the list says so
+            assert patterns.border_subtitle == "▼ more below"
+        for _ in range(every - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert patterns.highlighted == every - 1 and rows_whole(patterns)
+        last = app.screen.read.patterns[-1].pattern.name
+        assert text(app, "#evidence").startswith(last)
+        assert patterns.border_subtitle == ("▲ more above" if size == (70, 20) else "")
+        assert app.screen.query_one("#headline").border_subtitle == "▼ more below"
+
+
+async def test_correct_the_clients_name_on_the_review(bank, store):
+    """A typo in the client's name, seen on the review: c opens the names, the name is typed
+    anew, Enter saves it; the review, the read and the store all have the new name."""
+    session = answered_session(bank, store, ALL_FIRST)
+    store.set_names(session.id, "Acme Analytcs", "Dana Lee", "CFO")
+    app = app_for(bank, store, resume=session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.go("review")
+        await pilot.pause()
+        assert "Client Acme Analytcs" in text(app, "#review-who")
+        await pilot.press("c")
+        assert app.screen.query_one("#client", Input).value == "Acme Analytcs"
+        app.screen.query_one("#client", Input).value = ""
+        await pilot.press(*"Acme Analytics [EU]", "tab", "tab", "end", *"  ", "enter")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.pause()
+        assert "Client Acme Analytics [EU] · Respondent Dana Lee · Role CFO" in text(
+            app, "#review-who"
+        )
+        assert app.read().read.given.client == "Acme Analytics [EU]"
+        await asyncio.to_thread(app.saver.flush)
+    stored = Store(store.path).get(session.id)
+    assert (stored.client, stored.respondent, stored.role) == (
+        "Acme Analytics [EU]",
+        "Dana Lee",
+        "CFO",
+    )
+    assert stored.answers == ALL_FIRST
+
+
+# every key a screen takes, as its footer shows it, whole at 70 columns
+FOOTERS = {
+    "start": ["tab Next", "^n Start new test", "^q Quit"],
+    "question": ["← Back", "→ Skip", "1-9 ⏎ Choose", "^r Review", "^q Quit"],
+    "metrics": ["tab ⏎ Next field", "Previous", "esc Done", "^q Quit"],
+    "review": ["⏎ Change", "c Names", "m Metrics", "r The read", "^q Quit"],
+    "picker": ["1-9 ⏎ Choose", "esc Cancel"],
+    "names": ["⏎ Save", "tab Next field", "esc Cancel"],
+    "result": ["w What if", "e PDF", "f Finish", "b Review", "n New test", "tab Pane", "q Quit"],
+    "what_if": ["← Previous", "→ Next", "r Reset", "esc Saved read", "^q Quit"],
+}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_the_footer_shows_every_key_whole_at_70_columns(bank, store, screen):
+    from textual.widgets._footer import FooterKey
+
+    places, _ = SCREENS[screen]
+    app, run_before = _app(bank, store, places)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await run_before(pilot)
+        shown = [k for k in app.screen.query(FooterKey) if k.region.right <= 70]
+        words = [" ".join(str(k.render()).split()) for k in shown]
+        for expected in FOOTERS[screen]:
+            assert any(w.endswith(expected) for w in words), (expected, words)
+        assert len(shown) == len(app.screen.query(FooterKey))  # none cut off
 
 
 async def test_a_session_begun_here_leads_its_own_respondents_page(

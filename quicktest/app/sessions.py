@@ -1,5 +1,5 @@
 """Saved sessions: list them with how far each got, show one with its read, export it as an
-answers file, import one, delete one, and start, resume or finish one in the app."""
+answers file, import one, delete one, and start, resume, rename or finish one in the app."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 from quicktest.app.reading import FullRead, full_read
 from quicktest.app.workspace import Workspace
 from quicktest.domain.client import fold
-from quicktest.domain.response import Response, StaleAnswer
+from quicktest.domain.errors import InputError
+from quicktest.domain.response import MAX_NAME, Response, StaleAnswer
 from quicktest.domain.session import IN_PROGRESS, Damaged, Session
 
 
@@ -77,6 +78,23 @@ def started(
     """A new session in progress, not yet written: the app writes it in the background."""
     response = Response(client=client or None, respondent=respondent or None, role=role or None)
     return workspace.store.new_session(response, workspace.bank, IN_PROGRESS)
+
+
+def renamed(session: Session, client: str, respondent: str, role: str) -> Session:
+    """The session with its client, respondent and role corrected, not yet written: the app
+    writes it in the background (`Store.set_names`). Each name is kept as typed but for the
+    spaces around it; an empty one clears it; one over MAX_NAME characters is refused."""
+    given = {"client": client, "respondent": respondent, "role": role}
+    for field, name in given.items():
+        if len(name.strip()) > MAX_NAME:
+            raise InputError(
+                f"is {len(name.strip())} characters long; it takes at most {MAX_NAME}", field=field
+            )
+    return session._replace(
+        client=client.strip() or None,
+        respondent=respondent.strip() or None,
+        role=role.strip() or None,
+    )
 
 
 def resolved(workspace: Workspace, session_id: str) -> str:

@@ -707,6 +707,24 @@ class Store:
                 [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
             )
 
+    def set_names(
+        self, session_id: str, client: str | None, respondent: str | None, role: str | None
+    ) -> None:
+        """Correct who answered a session (None clears a name). A client new to the store
+        gets its record, named as written here, as `insert` gives one."""
+        with self.writing() as db:
+            if client and fold(client):
+                db.execute(
+                    "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (fold(client), client, _now()),
+                )
+            db.execute(
+                "UPDATE sessions SET client = ?, respondent = ?, role = ? WHERE id = ?",
+                (client, respondent, role, session_id),
+            )
+            self._touch(db, session_id)
+
 
 # --- reading stored values back: what this version cannot use is named, never guessed ------
 

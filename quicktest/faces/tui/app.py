@@ -154,6 +154,16 @@ class QuickTestApp(App[None]):
         )
         self._changed()
 
+    @on(messages.NamesChanged)
+    def rename(self, message: messages.NamesChanged) -> None:
+        """The names corrected on the review: kept for the session and written to the store."""
+        session = sessions.renamed(
+            self._current(), message.client, message.respondent, message.role
+        )
+        self._replace(session)
+        self.saver.submit("set_names", session.id, session.client, session.respondent, session.role)
+        self._changed()
+
     @on(messages.PositionChanged)
     def position(self, message: messages.PositionChanged) -> None:
         session = self._current()._replace(position=message.position)
@@ -265,7 +275,7 @@ class QuickTestApp(App[None]):
             self.go(to, index)
             self.push_screen(TooSmallScreen(self.size))
             return
-        if to in ("metrics", "what_if", "pick"):  # over the current screen, closing itself
+        if to in ("metrics", "what_if", "pick", "names"):  # over the screen, closing itself
             self.push_screen(self._overlay(to, index))
             return
         screen = self._screen(to, index)
@@ -315,6 +325,10 @@ class QuickTestApp(App[None]):
             from quicktest.faces.tui.screens import whatif
 
             return whatif.WhatIfScreen(self.bank, self.read().read)
+        if to == "names":
+            from quicktest.faces.tui.screens import names
+
+            return names.NamesForm(self._current())
         from quicktest.faces.tui.screens import picker
 
         question = self.bank.questions[index]

@@ -28,6 +28,14 @@ class StartRequested(Message):
         self.client, self.respondent, self.role = client, respondent, role
 
 
+class NamesChanged(Message):
+    """The client, respondent and role corrected (each as typed; empty clears it)."""
+
+    def __init__(self, client: str, respondent: str, role: str) -> None:
+        super().__init__()
+        self.client, self.respondent, self.role = client, respondent, role
+
+
 class ResumeRequested(Message):
     def __init__(self, session_id: str) -> None:
         super().__init__()
@@ -61,8 +69,8 @@ class Finished(Message):
 
 
 # Where the app can go: a screen of the test, or one shown over it (the metrics form, the
-# what-if, the answer picker of the review), which closes itself.
-Place = Literal["start", "question", "review", "result", "metrics", "what_if", "pick"]
+# what-if, the review's answer picker and its names form), which closes itself.
+Place = Literal["start", "question", "review", "result", "metrics", "what_if", "pick", "names"]
 
 
 class Navigate(Message):

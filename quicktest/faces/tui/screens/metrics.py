@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
@@ -15,10 +15,15 @@ from quicktest.domain.metrics import INPUTS, check_consistent
 from quicktest.domain.session import Session
 from quicktest.domain.units import as_typed, parse_text, understood
 from quicktest.faces.tui.messages import MetricChanged
+from quicktest.faces.tui.widgets.more import ScrollingPane
 
 
 class MetricsScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "done", "Done (skip the rest)")]
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next field", key_display="tab ⏎"),
+        Binding("shift+tab", "app.focus_previous", "Previous"),
+        Binding("escape", "done", "Done"),
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -27,15 +32,15 @@ class MetricsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            "Optional metrics confirm or weaken each pattern. Type 115% (or 1.15); "
-            "amounts as 1.2M or 250K; quarters oldest first, split by ; (78%; 76%). "
-            "Each value is shown as understood and saved once valid. Esc when done.",
+            "Optional figures confirm or weaken each pattern: 115% (or 1.15), 1.2M or 250K, "
+            "quarters oldest first split by ; (78%; 76%). Each is shown as understood and "
+            "saved once valid.",
             id="metrics-intro",
         )
-        with VerticalScroll(id="metrics"):
+        with ScrollingPane(id="metrics"):
             for spec in INPUTS.values():
                 value = self.values.get(spec.name)
-                with Horizontal(classes="metric-row"):
+                with Horizontal(classes="metric-row field"):
                     with Vertical(classes="metric-label"):
                         yield Label(spec.label, classes="metric-name")
                         yield Static(spec.help, classes="metric-help")

@@ -14,12 +14,18 @@ from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Question
 from quicktest.faces.tui.messages import AnswerChosen
+from quicktest.faces.tui.widgets.more import ScrollingList
+from quicktest.faces.tui.widgets.rows import Hanging
 
 
 class OptionPicker(ModalScreen[None]):
     """Pick a new answer for one question; Esc leaves it as it was."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("1", "pick(0)", "Choose", key_display="1-9 ⏎"),
+        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(2, 10)),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(self, question: Question, chosen: str | None) -> None:
         super().__init__()
@@ -29,9 +35,9 @@ class OptionPicker(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static(Text(self.question.prompt), id="picker-prompt")
-            yield OptionList(
+            yield ScrollingList(
                 *(
-                    Option(f"{n}. {o.label}", id=o.id)
+                    Option(Hanging((f"{n}. ", o.label)), id=o.id)
                     for n, o in enumerate(self.question.options, 1)
                 ),
                 id="picker-options",
@@ -46,8 +52,14 @@ class OptionPicker(ModalScreen[None]):
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id and event.option.id != self.chosen:
-            self.app.post_message(AnswerChosen(self.question.id, event.option.id, None))
+        self.action_pick(event.option_index)
+
+    def action_pick(self, number: int) -> None:
+        if number >= len(self.question.options):
+            return
+        option = self.question.options[number].id
+        if option != self.chosen:
+            self.app.post_message(AnswerChosen(self.question.id, option, None))
         self.dismiss(None)
 
     def action_cancel(self) -> None:

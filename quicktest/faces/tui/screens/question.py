@@ -15,14 +15,17 @@ from textual.widgets.option_list import Option
 from quicktest.domain.bank import Bank
 from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import AnswerChosen, Navigate, PositionChanged, SessionChanged
+from quicktest.faces.tui.widgets.more import ScrollingList
+from quicktest.faces.tui.widgets.rows import Hanging
 
 
 class QuestionScreen(Screen[None]):
     BINDINGS = [
-        Binding("1", "choose(0)", "Choose", key_display="1-9"),
+        Binding("1", "choose(0)", "Choose", key_display="1-9 ⏎"),
         *(Binding(str(n), f"choose({n - 1})", show=False) for n in range(2, 10)),
-        Binding("left,backspace", "back", "Back"),
-        Binding("right", "forward", "Next"),
+        # over the option list's own ← → (which scroll sideways), so the footer shows them
+        Binding("left,backspace", "back", "Back", priority=True),
+        Binding("right", "forward", "Skip", priority=True),
         Binding("ctrl+r", "review", "Review"),
     ]
     index: reactive[int] = reactive(0, init=False)
@@ -46,7 +49,7 @@ class QuestionScreen(Screen[None]):
                 )
             yield Static(id="prompt")
             yield Static(id="help")
-            yield OptionList(id="options", markup=False)
+            yield ScrollingList(id="options", markup=False)
             yield Static(id="who")
         yield Footer()
 
@@ -80,7 +83,10 @@ class QuestionScreen(Screen[None]):
         options = self.query_one("#options", OptionList)
         options.clear_options()
         options.add_options(
-            [Option(f"{n}. {o.label}", id=o.id) for n, o in enumerate(question.options, 1)]
+            [
+                Option(Hanging((f"{n}. ", o.label)), id=o.id)
+                for n, o in enumerate(question.options, 1)
+            ]
         )
         chosen = self.session.answers.get(question.id)
         ids = [o.id for o in question.options]

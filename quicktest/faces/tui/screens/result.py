@@ -1,4 +1,8 @@
-"""The read on the spot: the dominant pattern, every pattern's strength, the evidence."""
+"""The read on the spot: the dominant pattern, every pattern's strength, the evidence.
+
+Three panes, each scrolling and saying when it holds more: the headline (the call, its
+warnings and notes, the session's state), the patterns, and the highlighted one's evidence.
+Tab moves between them."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,16 +23,20 @@ from quicktest.domain.read import PatternRead
 from quicktest.domain.session import FINISHED, Session
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.tui.messages import ExportRequested, Finished, Navigate, SessionChanged
+from quicktest.faces.tui.widgets.more import ScrollingList, ScrollingPane
 
 
 class ResultScreen(Screen[None]):
     BINDINGS = [
         Binding("w", "what_if", "What if"),
-        Binding("e", "export", "Export PDF"),
+        Binding("e", "export", "PDF"),
         Binding("f", "finish", "Finish"),
         Binding("b", "back", "Review"),
-        Binding("n", "new", "Start over"),
+        Binding("n", "new", "New test"),
+        Binding("tab", "app.focus_next", "Pane"),
         Binding("q", "quit", "Quit"),
+        # Ctrl+Q quits here as everywhere; the footer says it once, as q
+        Binding("ctrl+q", "quit", show=False, priority=True),
     ]
 
     def __init__(self, bank: Bank, session: Session, read: FullRead) -> None:
@@ -41,12 +49,13 @@ class ResultScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="result"):
-            yield Static(id="dominant")
+            with ScrollingPane(id="headline"):
+                yield Static(id="dominant")
             with Horizontal(id="result-body"):
-                yield OptionList(id="patterns", markup=False)
-                with VerticalScroll(id="detail"):
+                yield ScrollingList(id="patterns", markup=False)
+                with ScrollingPane(id="detail"):
                     yield Static(id="evidence")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # room for every key at 70 columns
 
     def on_mount(self) -> None:
         self.query_one("#dominant", Static).update(self._headline())
@@ -56,7 +65,7 @@ class ResultScreen(Screen[None]):
                 Option(
                     Text.assemble(
                         (f"{p.pattern.name}\n", "bold"),
-                        (bar(p.score, 14), LEVEL_STYLE[p.level]),
+                        (bar(p.score, 12), LEVEL_STYLE[p.level]),
                         f" {p.score:.2f} ",
                         (p.level, LEVEL_STYLE[p.level]),
                     ),
@@ -123,7 +132,7 @@ class ResultScreen(Screen[None]):
     def show_pattern(self, event: OptionList.OptionHighlighted) -> None:
         chosen = next(p for p in self.read.patterns if p.pattern.id == event.option.id)
         self.query_one("#evidence", Static).update(self._detail(chosen, self._hinges()))
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#detail", ScrollingPane).scroll_home(animate=False)
 
     def _hinges(self) -> list[str]:
         return [h.words(self.bank) for h in self.full.hinges]

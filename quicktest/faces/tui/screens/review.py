@@ -1,4 +1,5 @@
-"""The review: every answer listed, any of them changed in place, the read updated live."""
+"""The review: who answered, every answer listed, any of them changed in place (the names
+too), the read updated live."""
 
 from __future__ import annotations
 
@@ -16,13 +17,17 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.changes import Call
 from quicktest.domain.session import Session
 from quicktest.faces.tui.messages import Navigate, SessionChanged
+from quicktest.faces.tui.widgets.more import ScrollingList
+from quicktest.faces.tui.widgets.rows import Hanging
 
 
 class ReviewScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "change", "Change answer", show=True),
+        # over the list's own Enter, so the footer shows it
+        Binding("enter", "change", "Change", priority=True),
+        Binding("c", "names", "Names"),
         Binding("m", "metrics", "Metrics"),
-        Binding("r", "result", "See the read"),
+        Binding("r", "result", "The read"),
     ]
 
     def __init__(
@@ -41,58 +46,77 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="review"):
-            yield Static(
-                "Review your answers. Enter changes one; r shows the read.", id="review-intro"
-            )
-            yield OptionList(id="answers", markup=False)
+            yield Static(id="review-who")
+            yield ScrollingList(id="answers", markup=False)
             yield Static(id="live-read")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_answers()
-        self.query_one("#answers", OptionList).focus()
+        listing = self.query_one("#answers", OptionList)
+        listing.add_options(
+            Option(self._answer(n), id=q.id) for n, q in enumerate(self.bank.questions)
+        )
+        listing.highlighted = 0
+        listing.focus()
+        self.show()
         if self.offer_metrics:
             self.action_metrics()
 
     @on(SessionChanged)
     def changed(self, message: SessionChanged) -> None:
+        """Each row is rewritten in place: the list keeps its place and every row its lines."""
         self.session, self.read = message.session, message.read
         listing = self.query_one("#answers", OptionList)
-        self.refresh_answers(listing.highlighted or 0)
+        for n in range(len(self.bank.questions)):
+            listing.replace_option_prompt_at_index(n, self._answer(n))
+        listing.scroll_to_highlight()
+        self.show()
 
-    def refresh_answers(self, highlight: int = 0) -> None:
-        listing = self.query_one("#answers", OptionList)
-        listing.clear_options()
-        for n, question in enumerate(self.bank.questions, 1):
-            option = question.option(self.session.answers.get(question.id, ""))
-            answer = option.label if option else "(not answered)"
-            listing.add_option(
-                Option(
-                    Text.assemble(
-                        (f"{n}. {question.prompt}\n", "bold"),
-                        ("   → ", "dim"),
-                        (answer, "" if option else "dim italic"),
-                    ),
-                    id=question.id,
-                )
-            )
-        listing.highlighted = highlight
-        metrics = f" · {len(self.session.metrics)} metrics" if self.session.metrics else ""
-        given = (
-            f"{len(self.session.answers)} of {len(self.bank.questions)} answered{metrics}",
-            "dim",
+    def _answer(self, n: int) -> Hanging:
+        question = self.bank.questions[n]
+        option = question.option(self.session.answers.get(question.id, ""))
+        return Hanging(
+            (Text(f"{n + 1}. ", "bold"), Text(question.prompt, "bold")),
+            (
+                Text("→ ", "dim"),
+                Text(option.label) if option else Text("(not answered)", "dim italic"),
+            ),
         )
+
+    def show(self) -> None:
+        """Who answered (names as typed) and the read so far."""
+        session = self.session
+        named = [
+            (label, name)
+            for label, name in (
+                ("Client", session.client),
+                ("Respondent", session.respondent),
+                ("Role", session.role),
+            )
+            if name
+        ]
+        who = Text()
+        for n, (label, name) in enumerate(named):
+            who.append_text(Text.assemble(" · " if n else "", (f"{label} ", "dim"), (name, "bold")))
+        if not named:
+            who.append("No client or respondent named", style="dim")
+        self.query_one("#review-who", Static).update(who)
+        metrics = f" · {len(session.metrics)} metrics" if session.metrics else ""
+        given = f"{len(session.answers)} of {len(self.bank.questions)} answered{metrics}"
         self.query_one("#live-read", Static).update(
             Text.assemble(
                 ("Read so far: ", "bold"),
                 Call.of(self.read.read).words(self.bank),
-                (f" · {given[0]}", "dim"),
+                (f" · {given}", "dim"),
             )
         )
 
     @on(OptionList.OptionSelected, "#answers")
     def action_change(self) -> None:
         self.post_message(Navigate("pick", self.query_one("#answers", OptionList).highlighted or 0))
+
+    def action_names(self) -> None:
+        self.post_message(Navigate("names"))
 
     def action_metrics(self) -> None:
         self.post_message(Navigate("metrics"))

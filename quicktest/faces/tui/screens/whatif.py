@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,16 +24,19 @@ from quicktest.domain.read import Read
 from quicktest.domain.response import Response
 from quicktest.domain.scoring import score
 from quicktest.faces.levels import LEVEL_STYLE, bar
+from quicktest.faces.tui.widgets.more import ScrollingList
+from quicktest.faces.tui.widgets.rows import Hanging
 
 STEPS = {"percent": 0.01, "points": 0.01, "months": 1.0, "count": 1.0}
 
 
 class WhatIfScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Back to the saved read"),
-        Binding("left", "move(-1)", "Less / previous", show=True),
-        Binding("right", "move(1)", "More / next", show=True),
+        # over the list's own ← → (which scroll sideways), so the footer shows them
+        Binding("left", "move(-1)", "Previous", priority=True),
+        Binding("right", "move(1)", "Next", priority=True),
         Binding("r", "reset", "Reset"),
+        Binding("escape", "close", "Saved read"),
     ]
 
     def __init__(self, bank: Bank, saved: Read) -> None:
@@ -53,22 +56,17 @@ class WhatIfScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="what-if"):
-            yield Static(
-                "Try another answer or nudge a metric: ← → change the highlighted row. "
-                "Nothing is saved; Esc returns to the saved read.",
-                id="what-if-help",
-                markup=False,
-            )
-            with Horizontal(id="what-if-body"):
-                yield OptionList(id="changes", markup=False)
-                yield Static(id="scores")
+            yield Static(id="scores")
+            changes = ScrollingList(*self.rows(), id="changes", markup=False)
+            changes.border_title = "← → try another answer or value; nothing is saved"
+            yield changes
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_rows()
         changes = self.query_one("#changes", OptionList)
         changes.highlighted = 0
         changes.focus()
+        self.show_scores()
 
     def response(self) -> Response:
         given = self.saved.given
@@ -76,19 +74,22 @@ class WhatIfScreen(Screen[None]):
         trial = Metrics(self.values, metrics.computed, metrics.notes)
         return given._replace(answers=self.answers, metrics=trial)
 
-    def refresh_rows(self) -> None:
-        changes = self.query_one("#changes", OptionList)
-        highlighted = changes.highlighted
-        changes.clear_options()
+    def rows(self) -> list[Option]:
+        """A row per question, then per metric: the answer or value tried, marked when it is
+        not the saved one."""
+        rows = []
         for question in self.bank.questions:
             chosen = self.answers.get(question.id)
             label = question.option_by_id[chosen].label if chosen else "not answered"
             moved = chosen != self.saved.given.answers.get(question.id)
-            changes.add_option(
+            rows.append(
                 Option(
-                    Text.assemble(
-                        (f"{question.prompt}\n", "bold"),
-                        (f"  {label}", "bold yellow" if moved else "dim"),
+                    Hanging(
+                        ("", Text(question.prompt, "bold")),
+                        (
+                            Text("* ", "bold yellow") if moved else Text("→ ", "dim"),
+                            Text(label, "bold yellow" if moved else ""),
+                        ),
                     ),
                     id=f"q:{question.id}",
                 )
@@ -98,38 +99,47 @@ class WhatIfScreen(Screen[None]):
             value = self.values.get(name)
             shown = "not given" if value is None else format_value(spec, value)  # type: ignore[arg-type]
             moved = value != self.saved.metrics.given.get(name)
-            changes.add_option(
+            rows.append(
                 Option(
-                    Text.assemble(
-                        (f"{spec.label}: ", "bold"),
-                        (shown, "bold yellow" if moved else "dim"),
+                    Hanging(
+                        (
+                            Text("* ", "bold yellow") if moved else Text("  "),
+                            Text.assemble(
+                                (f"{spec.label}: ", "bold"),
+                                (shown, "bold yellow" if moved else ""),
+                            ),
+                        )
                     ),
                     id=f"m:{name}",
                 )
             )
-        if highlighted is not None:
-            changes.highlighted = highlighted
+        return rows
+
+    def refresh_rows(self) -> None:
+        """Each row is rewritten in place: the list keeps its place and every row its lines."""
+        changes = self.query_one("#changes", OptionList)
+        for index, row in enumerate(self.rows()):
+            changes.replace_option_prompt_at_index(index, row.prompt)
+        changes.scroll_to_highlight()
         self.show_scores()
 
     def show_scores(self) -> None:
+        """The call and a line per pattern: its bar, score and level, and what moved."""
         trial = score(self.bank, self.response(), texts=False)
         before = {p.pattern.id: p for p in self.saved.patterns}
-        text = Text()
-        text.append("The call: ", style="bold")
-        text.append(Call.of(trial).words(self.bank), style="bold")
-        text.append("\n\n")
+        width = max(len(p.pattern.name) for p in trial.patterns)
+        text = Text.assemble(("The call: ", "bold"), (Call.of(trial).words(self.bank), "bold"))
         for p in trial.patterns:
             was = before[p.pattern.id]
             delta = p.score - was.score
-            text.append(p.pattern.name, style="bold")
-            if abs(delta) >= 0.005:
-                text.append(f"  {delta:+.2f}", style="bold yellow")
-            if p.level != was.level:
-                text.append(f", was {was.level}", style="yellow")
-            text.append("\n")
-            text.append(bar(p.score, 14), style=LEVEL_STYLE[p.level])
+            text.append(f"\n{p.pattern.name:<{width}} ", style="bold")
+            text.append(bar(p.score, 8), style=LEVEL_STYLE[p.level])
             text.append(f" {p.score:.2f} ")
-            text.append(f"{p.level}\n", style=LEVEL_STYLE[p.level])
+            text.append(f"{p.level:<8}", style=LEVEL_STYLE[p.level])
+            if abs(delta) >= 0.005:
+                text.append(f" {delta:+.2f}", style="bold yellow")
+            if p.level != was.level:
+                text.append(f" was {was.level}", style="yellow")
         self.query_one("#scores", Static).update(text)
 
     def action_move(self, step: int) -> None:

@@ -1,0 +1,60 @@
+"""Who answers: the client, the respondent and their role, as three fields side by side (the
+start screen asks for them; the review corrects them). Names are the user's own text: shown
+and kept as typed, never read as markup."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label
+
+from quicktest.domain.response import MAX_NAME, SUGGESTED_ROLES
+
+
+class Names(NamedTuple):
+    client: str
+    respondent: str
+    role: str
+
+
+class NameFields(Horizontal):
+    def __init__(self, names: Names, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="field"):
+            yield Label("Client")
+            yield Input(
+                self.names.client,
+                placeholder="optional",
+                id="client",
+                max_length=MAX_NAME,
+                compact=True,
+            )
+        with Vertical(classes="field"):
+            yield Label("Respondent")
+            yield Input(
+                self.names.respondent,
+                placeholder="optional",
+                id="respondent",
+                max_length=MAX_NAME,
+                compact=True,
+            )
+        with Vertical(classes="field"):
+            yield Label("Role")
+            yield Input(
+                self.names.role,
+                placeholder="CEO, CFO…",
+                id="role",
+                max_length=MAX_NAME,
+                suggester=SuggestFromList(SUGGESTED_ROLES, case_sensitive=False),
+                compact=True,
+            )
+
+    def values(self) -> Names:
+        """The names as typed, without spaces around them."""
+        return Names(*(self.query_one(f"#{name}", Input).value.strip() for name in Names._fields))
