@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,18 @@ def dlopen(self, name, *args, **kwargs):
     return _dlopen(self, name, *args, **kwargs)
 cffi.api.FFI.dlopen = dlopen
 """
+
+
+def older_store(path: Path, version: int) -> sqlite3.Connection:
+    """An SQLite store as the quicktest of schema `version` made it, before the mark: its
+    steps run, nothing more (the caller adds rows and sets `PRAGMA user_version`)."""
+    from quicktest.sources.store_schema import MIGRATIONS, run_step
+    from quicktest.sources.store_sqlite import SQLiteDatabase
+
+    db = SQLiteDatabase(sqlite3.connect(path, isolation_level=None), str(path))
+    for step in MIGRATIONS[:version]:
+        run_step(db, step)
+    return db.conn
 
 
 def text_of(pdf: Path) -> str:

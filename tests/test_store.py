@@ -15,9 +15,11 @@ import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.main import main
-from quicktest.sources.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, run_step
+from quicktest.sources.store import Store
+from quicktest.sources.store_schema import MIGRATIONS, SCHEMA_VERSION
+from quicktest.sources.store_sqlite import APPLICATION_ID
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, older_store
 
 WRITER = """
 import sys
@@ -71,7 +73,7 @@ def test_two_writer_processes_at_once_lose_nothing(bank, tmp_path):
 def test_an_old_schema_is_migrated_forward(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
+    db.executescript(MIGRATIONS[0].sqlite)
     db.execute(
         "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, "
         "created_at, updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', "
@@ -94,7 +96,7 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
 
 def test_a_newer_schema_is_refused_clearly(tmp_path, cli):
     path = tmp_path / "new.db"
-    Store(path).db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    Store(path).db.set_version(SCHEMA_VERSION + 1)
     result = cli("--db", path, "sessions", "list")
     assert result.code == 2
     assert "newer than this quicktest knows" in result.err
@@ -204,7 +206,7 @@ def _files(folder: Path) -> dict[str, bytes]:
         ("CREATE TABLE notes (body TEXT)", "INSERT INTO notes VALUES ('keep me')"),
         ("PRAGMA application_id = 1", "CREATE TABLE t (x)"),
         ("PRAGMA user_version = 7",),
-        (*MIGRATIONS[0].split(";")[:1], "PRAGMA application_id = 42"),
+        (*MIGRATIONS[0].sqlite.split(";")[:1], "PRAGMA application_id = 42"),
     ],
     ids=["own-sessions-table", "other-tables", "other-mark", "empty-but-versioned", "marked"],
 )
@@ -256,9 +258,7 @@ def test_a_new_or_empty_file_becomes_a_marked_store(cli, tmp_path, made):
 def test_a_store_made_before_the_mark_is_adopted(cli, tmp_path, version):
     """Every store an earlier quicktest made (tables exactly ours, no mark) keeps working."""
     path = tmp_path / "old.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:version]:
-        run_step(db, step)
+    db = older_store(path, version)
     state = "done" if version < 5 else "finished"  # what that version wrote
     db.execute(
         "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, created_at, "

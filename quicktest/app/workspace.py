@@ -23,7 +23,7 @@ class Workspace:
         """A workspace of a bank folder and a store path, or of a bank and store already
         open (the app's); what is given open is not closed here."""
         self.questions = questions
-        self._db = str(store.path) if store else db
+        self._db = store.location if store else db
         self._bank = bank
         self._store = store
         self._owns_store = store is None
@@ -54,11 +54,9 @@ class Workspace:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from pathlib import Path
-
             from quicktest.sources.store import Store
 
-            self._store = Store(Path(self.db_path))
+            self._store = Store(self.db_path)
         return self._store
 
     def check_writable(self) -> None:
