@@ -69,3 +69,27 @@ def default_store_path() -> str:
     from platformdirs import user_data_dir
 
     return os.path.join(user_data_dir("quicktest", appauthor=False), "sessions.db")
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(location: str) -> bool:
+    """Whether a store location names a PostgreSQL server rather than a file."""
+    return location.startswith(SERVER_SCHEMES)
+
+
+def shown_location(location: str) -> str:
+    """A store location as a message may show it: a URL without its password, whether in
+    its user part (user:secret@host) or among its parameters (?password=secret)."""
+    if "://" not in location:
+        return location
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(location)
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user.split(':', 1)[0]}{at}{host}"
+    query = "&".join(p for p in parts.query.split("&") if not p.lower().startswith("password="))
+    if (netloc, query) == (parts.netloc, parts.query):
+        return location  # nothing to hide: shown exactly as given
+    return urlunsplit(parts._replace(netloc=netloc, query=query))

@@ -24,7 +24,7 @@ from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
 from quicktest.domain.session import FINISHED, IN_PROGRESS, STORED_STATES, Listing, Session
 from quicktest.domain.units import plain
-from quicktest.sources.locations import default_store_path
+from quicktest.sources.locations import default_store_path, is_server_url, shown_location
 from quicktest.sources.store_database import Database
 from quicktest.sources.store_reading import load_sessions
 
@@ -40,7 +40,23 @@ def _now() -> str:
 
 
 def open_database(location: str, lock_wait: float) -> Database:
-    """The engine a location names: an SQLite file."""
+    """The engine a location names: a postgresql:// URL, else an SQLite file."""
+    if is_server_url(location):
+        try:
+            from quicktest.sources.store_postgresql import open_postgresql
+        except ImportError:
+            raise InputError(
+                "a PostgreSQL session store needs the postgres extra, which is not installed: "
+                "pip install 'quicktest[postgres]' (or run .ci/setup)",
+                shown_location(location),
+            ) from None
+        return open_postgresql(location, lock_wait)
+    if "://" in location:
+        raise InputError(
+            "expected a file or a postgresql:// URL for the session store",
+            shown_location(location),
+            field="--db",
+        )
     from quicktest.sources.store_sqlite import open_sqlite
 
     return open_sqlite(Path(location), lock_wait)
