@@ -13,6 +13,8 @@ from quicktest.domain.bank import Bank
 from quicktest.faces.cli.main import main
 from quicktest.sources.bank import load_bank
 
+from . import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
 EXAMPLES = ROOT / "examples"
@@ -81,6 +83,39 @@ def bank_cache(tmp_path_factory) -> Path:
     mp.setenv("QUICKTEST_CACHE", str(folder))
     yield folder
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the whole test session, started when a test first needs it
+    and stopped at the end (tests/postgres.py)."""
+    if postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (.ci/setup --dev installs it)")
+    with postgres.running(postgres.FAST) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database on the tests' server: its URL (the superuser's, over the
+    socket)."""
+    return postgres_server.url(postgres_server.new_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_at(request, tmp_path) -> str:
+    """Where a new session store is made, on each engine in turn: an SQLite file, then a new
+    PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "sessions.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def on_each_engine(store_at, cli, monkeypatch) -> str:
+    """`cli` (every command, through QUICKTEST_DB) on the store `store_at` names."""
+    monkeypatch.setenv("QUICKTEST_DB", store_at)
+    return store_at
 
 
 @pytest.fixture(scope="session")
