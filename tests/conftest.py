@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from quicktest.domain.bank import Bank
 from quicktest.faces.cli.main import main
@@ -19,6 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+# No test leans on the machine's speed: hypothesis's per-example deadline (200 ms) failed a
+# property on a busy machine. A hang is still caught: the fuzz tests carry an alarm.
+settings.register_profile("quicktest", deadline=None)
+settings.load_profile("quicktest")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
 import os
@@ -32,7 +33,7 @@ from quicktest.faces.cli.main import main
 from quicktest.sources.answersfile import load_answers, load_metrics_file
 from quicktest.sources.bank import load_bank
 from quicktest.sources.responses import read_rows
-from quicktest.sources.revenue.engine import read_revenue
+from quicktest.sources.revenue.engine import Options, read_revenue
 from quicktest.sources.store import Store
 
 from .conftest import EXAMPLES as EXAMPLE_FILES
@@ -366,14 +367,98 @@ TABLES = st.builds(
 )
 
 
+# what real files hold besides: ERP credits, totals, times with a zone, far-off dates
+REVENUE_CELLS = CELLS | st.sampled_from(
+    [
+        *("60.00-", "1.234,50-", "(60.00)", "--5", "5-", "Total", "Grand total", "Summe:"),
+        *("2025-01-31T23:30:00-02:00", "2026-03-01T00:00:00Z", "0001-01-01", "9999-12-31"),
+        *("4000-01", "2999-12-31", "#N/A", "a\u00a0", "\u200ba\t", "2025-Q1 "),
+    ]
+)
+REVENUE_TABLES = st.builds(
+    csv_text,
+    st.lists(st.sampled_from(REVENUE_COLUMNS), min_size=1, max_size=5),
+    st.lists(st.lists(REVENUE_CELLS, max_size=6), max_size=12),
+)
+TODAY = datetime.date(2026, 3, 15)
+
+
 @FUZZ
 @given(
-    content=TABLES | FILE_TEXT,
+    content=REVENUE_TABLES | FILE_TEXT,
     by=st.none() | st.sampled_from(["segment", "nope", ""]),
     window=st.tuples(st.none() | CELLS, st.none() | CELLS),
+    as_of=st.none() | st.sampled_from(["2026-03-15", "2025-12-31", "2027-01-01", "x"]),
 )
-def test_revenue_csv(work, content, by, window):
-    survives(read_revenue, write(work / "revenue.csv", content), by, *window)
+def test_revenue_csv(work, content, by, window, as_of):
+    options = Options(today=TODAY, as_of=as_of)
+    survives(read_revenue, write(work / "revenue.csv", content), by, *window, None, options)
+
+
+@st.composite
+def written_revenue(draw: st.DrawFn) -> tuple[str, float | None, float | None]:
+    """A long file with known revenue per account at 2025-03 and 2026-03, written as real
+    exports write it: charges less ERP credits, names with odd spaces, periods as dates or
+    zoned times of the same UTC month, total rows, a forecast row and placeholder dates;
+    and the NRR and GRR it must read."""
+    model = draw(st.lists(st.tuples(st.integers(0, 900), st.integers(0, 900)), min_size=1))
+    rows = []
+    for index, amounts in enumerate(model[:8]):
+        for period, amount in zip(("2025-03", "2026-03"), amounts, strict=True):
+            if amount == 0 and index and draw(st.booleans()):
+                continue  # no row: no revenue
+            name = f"acct{index}" + draw(st.sampled_from(["", "\t", "\u00a0", "\u3000", "\u200b"]))
+            month = draw(st.sampled_from(WRITTEN_MONTHS[period]))
+            credit = draw(st.integers(0, 50))
+            rows.append(f"{name},{month},{amount + credit}")
+            if credit:
+                rows.append(f"{name},{month},{draw(CREDITS).format(credit)}")
+    rows += draw(st.lists(st.sampled_from(EXTRA_ROWS), max_size=4))
+    order = draw(st.permutations(rows))
+    start = sum(s for s, _ in model[:8])
+    kept = sum(min(s, e) for s, e in model[:8])
+    grown = sum(e - s for s, e in model[:8] if s and e > s)
+    nrr = (kept + grown) / start if start else None
+    return (
+        "account,period,revenue\n" + "\n".join(order) + "\n",
+        nrr,
+        kept / start if start else None,
+    )
+
+
+CREDITS = st.sampled_from(["{}.00-", "({}.00)", "-{}", "-{}.00"])
+WRITTEN_MONTHS = {  # a period, and times whose UTC instant falls in it
+    f"{year}-03": [
+        f"{year}-03",
+        f"{year}-03-15",
+        f"{year}-03-01T01:30:00+01:00",
+        f"{year}-03-31T21:00:00-02:00",
+        f"{year}-02-28T23:30:00-02:00",  # 1 March in UTC
+    ]
+    for year in (2025, 2026)
+}
+EXTRA_ROWS = [  # none of them changes a figure
+    "Total,,999999",
+    "Grand total,2026-03,999999",
+    "acct0 Total,,5",
+    "acct0,4000-01,5",  # a mistyped year: after the as-of date
+    "acct0,2026-09,5",  # a forecast month
+    "acct0,0001-01,5",  # a placeholder for unknown
+]
+
+
+@settings(FUZZ, max_examples=max(1, EXAMPLES // 2))  # a whole read each: keep CI's time
+@given(written=written_revenue())
+def test_revenue_as_exports_write_it_reads_the_right_figures(work, written):
+    """Each file succeeds with the figures of its model, or names one input error."""
+    content, nrr, grr = written
+    try:
+        read = read_revenue(write(work / "written.csv", content), options=Options(today=TODAY))
+    except InputError as exc:
+        raise AssertionError(f"refused: {exc}\n{content}") from None
+    assert read.window == ("2025-03", "2026-03"), content
+    assert read.total.nrr == pytest.approx(nrr, abs=1e-9), content
+    assert read.total.grr == pytest.approx(grr, abs=1e-9), content
 
 
 @st.composite

@@ -114,6 +114,24 @@ def test_the_server_gives_the_embedded_figures(cli, postgres, tmp_path):
         assert theirs["grr"] == pytest.approx(ours["grr"], abs=1e-9)
 
 
+def test_placeholder_dates_on_the_server_size_nothing_and_are_named(cli, postgres, tmp_path):
+    """A 9999-12-31 and a 0001-01-01 in the table: the query covers the months the engine
+    would, and both reads name what they left out."""
+    rows = [*_rows(), ("acct 1", "9999-12", 5.0), ("acct 2", "0001-01", 5.0)]
+    _load(postgres, rows)
+    csv = tmp_path / "revenue.csv"
+    csv.write_text("account,period,revenue\n" + "".join(f"{a},{p},{v:.2f}\n" for a, p, v in rows))
+    local = json.loads(cli("metrics", csv, "--format", "json").out)
+    flags = ("--table", "Revenue Table", "--account", "Customer", "--period", "month")
+    result = cli("metrics", postgres, *flags, "--amount", "mrr", "--format", "json")
+    assert result.code == 0, result.err
+    server = json.loads(result.out)
+    assert server["window"] == local["window"] == {"from": "2024-12", "to": "2025-12"}
+    assert server["nrr"] == pytest.approx(local["nrr"], abs=1e-9)
+    for read in (server, local):
+        assert {"after_as_of", "far_dates"} <= {w["code"] for w in read["warnings"]}
+
+
 def test_a_server_fault_is_bad_input_without_the_password(cli, postgres):
     bad = postgres.replace("postgres@", "postgres:s3cret@")
     result = cli("metrics", bad, "--table", "no_such_table")

@@ -132,7 +132,7 @@ def test_a_link_is_answered_end_to_end_and_the_read_is_the_respondents(site, ban
     assert done.headers["location"] == "read"
     read = browser.get(f"{folder}read").text
     assert "Your read" in read and 'href="report.pdf"' in read
-    assert site.session(invite.session_id).state == "done"
+    assert site.session(invite.session_id).state == "finished"
     pdf = browser.get(f"{folder}report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf.headers["content-disposition"]

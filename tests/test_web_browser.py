@@ -146,7 +146,7 @@ def test_a_link_answered_on_a_phone_by_tapping(tmp_path, chromium, axe_source, s
         visit = asyncio.run(drive(served.base))
     assert visit.serious() == {}
     session = stored(db, session)
-    assert len(session.answers) == 7 and session.state == "done"
+    assert len(session.answers) == 7 and session.state == "finished"
     assert dict(session.metrics) == {"nrr": 1.11, "grr": 0.65}
 
 
@@ -190,7 +190,7 @@ def test_a_link_answered_on_a_desktop_with_the_keyboard_only(
         visit = asyncio.run(drive(served.base))
     assert visit.serious() == {}
     session = stored(db, session)
-    assert len(session.answers) == 7 and session.state == "done"
+    assert len(session.answers) == 7 and session.state == "finished"
     assert dict(session.metrics) == {"nrr": 1.11}
 
 

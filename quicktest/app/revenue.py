@@ -38,6 +38,7 @@ class RevenueSpec(NamedTuple):
     sheet: str | None = None
     currency: str | None = None
     decimal: str | None = None
+    as_of: str | None = None  # the date the read stands at (default: today or the file's last)
 
 
 class RevenueReport(NamedTuple):
@@ -106,7 +107,7 @@ def read_table(bank: Bank, url: str, table: str, spec: RevenueSpec) -> RevenueRe
     from quicktest.sources.revenue.warehouse import read_postgres
 
     flags, _ = _flags(spec)
-    return report_of(bank, read_postgres(url, table, flags, spec.start, spec.end))
+    return report_of(bank, read_postgres(url, table, flags, spec.start, spec.end, spec.as_of))
 
 
 def query_text(dialect: str, table: str, spec: RevenueSpec, months: int) -> str:
@@ -114,7 +115,7 @@ def query_text(dialect: str, table: str, spec: RevenueSpec, months: int) -> str:
     from quicktest.sources.revenue.warehouse import printed
 
     flags, _ = _flags(spec)
-    return printed(dialect, table, flags, months, spec.end)
+    return printed(dialect, table, flags, months, spec.end, spec.as_of)
 
 
 def with_revenue(response: Response, report: RevenueReport | None) -> Response:
@@ -138,5 +139,5 @@ def _flags(spec: RevenueSpec) -> tuple[Any, Any]:
         spec.by,
         spec.shape,
     )
-    options = Options(spec.start, spec.end, spec.sheet, spec.currency, spec.decimal)
+    options = Options(spec.start, spec.end, spec.sheet, spec.currency, spec.decimal, spec.as_of)
     return flags, options

@@ -8,23 +8,18 @@ new and left out of every ratio:
     logo retention = cohort accounts still paying at the end / cohort accounts
 
 The sums themselves are computed by the revenue engine (`sources.revenue`, in SQL); this
-module names them, turns them into ratios and words, and holds the rules for the windows and
-for the warnings a file earns. Periods are month numbers (year * 12 + month - 1); quarters
-stand at their first month.
+module names them, turns them into ratios and words, and holds the rules for the warnings a
+file earns. Periods and windows are `periods`' business.
 """
 
 from __future__ import annotations
 
-import re
+import datetime
 from typing import Any, NamedTuple
 
-from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import Metrics
+from quicktest.domain.periods import LAG, period_index, period_name
 
-_PERIOD = re.compile(
-    r"^(\d{4})-(?:(0[1-9]|1[0-2])(?:-(\d{2})(?:[ T][\d:.]+)?)?|Q([1-4]))$", re.IGNORECASE
-)
-LAG = 12  # months between a window's start and end, unless --from and --to say otherwise
 INCOMPLETE_SHARE = 0.5  # an end period with under half the paying accounts of the one before
 MIN_ACCOUNTS_FOR_INCOMPLETE = 5  # below this, a drop is ordinary churn, not a cut-off export
 
@@ -121,6 +116,8 @@ class RevenueRead(NamedTuple):
     window: tuple[str, str] | None = None  # long files: start and end period
     history: list[HistoryPoint] = []
     warnings: tuple[DataWarning, ...] = ()
+    sheet: str | None = None  # the workbook sheet read
+    as_of: datetime.date | None = None  # long files and subscriptions: the date the read stands at
 
     @property
     def quarterly_history(self) -> list[HistoryPoint]:
@@ -151,6 +148,10 @@ class RevenueRead(NamedTuple):
             "warnings": [w.as_json() for w in self.warnings],
             **self.total.as_json(),
         }
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        if self.as_of is not None:
+            out["as_of"] = self.as_of.isoformat()
         if self.window:
             out["window"] = {"from": self.window[0], "to": self.window[1]}
             out["nrr_history"] = [
@@ -161,72 +162,6 @@ class RevenueRead(NamedTuple):
             out["by_column"] = self.by_column
             out["by"] = {value: m.as_json() for value, m in sorted(self.by.items())}
         return out
-
-
-# --- periods and windows ------------------------------------------------------------------
-
-
-def period_index(text: str) -> tuple[int, bool] | None:
-    """A period as a month number (quarters at their first month), and whether a quarter.
-    A full date (2025-03-14, with or without a time) stands for its month."""
-    match = _PERIOD.match(text)
-    if not match:
-        return None
-    year, month, day, quarter = match.groups()
-    if month:
-        if day is not None and not 1 <= int(day) <= 31:
-            return None
-        return int(year) * 12 + int(month) - 1, False
-    return int(year) * 12 + (int(quarter) - 1) * 3, True
-
-
-def period_name(index: int, quarterly: bool) -> str:
-    year, month = divmod(index, 12)
-    return f"{year}-Q{month // 3 + 1}" if quarterly else f"{year}-{month + 1:02d}"
-
-
-def parse_period(text: str, flag: str, quarterly: bool, file: str | None = None) -> int:
-    """A period given on the command line, of the file's kind (months or quarters)."""
-    parsed = period_index(text.strip())
-    if parsed is None or parsed[1] != quarterly or len(text.strip()) > 8:
-        example = "2026-Q1" if quarterly else "2026-03"
-        raise InputError(f"{flag} expects a period such as {example}, got {text!r}", file)
-    return parsed[0]
-
-
-def choose_window(
-    file: str, known: list[int], quarterly: bool, start: str | None, end: str | None
-) -> tuple[int, int]:
-    """The start and end period: twelve months apart, ending at the last period by default.
-    A file covering less than that gets its whole span (and a warning, from `warnings`)."""
-    last = parse_period(end, "--to", quarterly, file) if end else None
-    first = parse_period(start, "--from", quarterly, file) if start else None
-    if first is None and last is None and known[-1] - known[0] < LAG:
-        first, last = known[0], known[-1]
-        if first == last:
-            raise InputError(
-                f"the file holds one period only ({period_name(first, quarterly)}); "
-                "retention needs a start and an end",
-                file,
-            )
-    if first is None:
-        last = known[-1] if last is None else last
-        first = last - LAG
-    elif last is None:
-        last = first + LAG
-    if last <= first:
-        raise InputError("--to must come after --from", file)
-    covered = (
-        f"the file covers {period_name(known[0], quarterly)} to {period_name(known[-1], quarterly)}"
-    )
-    for index in (first, last):
-        if index not in known:
-            raise InputError(
-                f"no revenue in period {period_name(index, quarterly)}; {covered}"
-                " and a window needs both ends (twelve months apart by default)",
-                file,
-            )
-    return first, last
 
 
 # --- warnings -----------------------------------------------------------------------------

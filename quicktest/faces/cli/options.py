@@ -62,7 +62,17 @@ def add_revenue_reading(parser: argparse.ArgumentParser) -> None:
         ("--end-column", "a wide file's end revenue, or a subscription's end date"),
     ):
         how.add_argument(flag, metavar="COLUMN", help=text)
-    how.add_argument("--sheet", metavar="NAME", help="the workbook sheet (default: the first)")
+    how.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the workbook sheet (default: the sheet Excel opens on; a hidden one only by name)",
+    )
+    how.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the date the figures stand at: later periods and term ends are not yet "
+        "(default: today, or the file's latest date if earlier)",
+    )
     how.add_argument("--currency", metavar="CODE", help="keep the rows in this currency only")
     how.add_argument(
         "--decimal",
@@ -109,6 +119,7 @@ def revenue_spec(args: argparse.Namespace, path: str | None) -> RevenueSpec | No
         sheet=args.sheet,
         currency=args.currency,
         decimal=args.decimal,
+        as_of=args.as_of,
     )
 
 

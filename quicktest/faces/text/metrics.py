@@ -23,7 +23,9 @@ def render(report: RevenueReport, out: Out) -> None:
     read = report.revenue
     total = read.total
     window = f", {read.window[0]} to {read.window[1]}" if read.window else ""
-    out.line((f"Revenue file: {read.file} ({read.shape}{window})", "bold"))
+    sheet = f", sheet {read.sheet!r}" if read.sheet else ""
+    as_of = f", as of {read.as_of.isoformat()}" if read.as_of else ""
+    out.line((f"Revenue file: {read.file} ({read.shape}{sheet}{window}{as_of})", "bold"))
     for warning in read.warnings:  # before any number, so that none is read without them
         out.paragraph(f"Check: {warning.message}", style="bold yellow")
     out.paragraph(

@@ -1,7 +1,8 @@
 """Amounts as billing exports write them, read in SQL for every row at once.
 
 A plain number (1200, 1200.5) is cast directly. Anything else (currency signs, thousands
-separators, decimal commas, credits in brackets) is read by the file's convention: a decimal
+separators, decimal commas, credits in brackets or with the minus behind, as SAP and other
+ERPs write them: 60.00-, 1.234,50-) is read by the file's convention: a decimal
 point or a decimal comma, decided by the values that can only be read one way (0,85; 1.234,56;
 1,234.56; 12.5). A value that fits both (1,200 or 1.200, in a file with nothing to decide
 it) is refused rather than guessed, unless --decimal names the convention.
@@ -27,6 +28,7 @@ EVIDENCE = {  # values only the one convention reads
     "comma": r"\d*,(\d{1,2}|\d{4,})|0,\d+|\d{1,3}(\.\d{3}){2,}(,\d*)?|\d{1,3}(\.\d{3})+,\d*",
 }
 AMBIGUOUS = r"[1-9]\d{0,2}[.,]\d{3}"
+SIGNED = r"[-+]?[^-+()]*|[^-+()]*-|\([^-+()]*\)"  # -60, +60, 60- or (60): one sign at most
 CONVENTIONS = ("point", "comma")
 
 
@@ -51,7 +53,7 @@ def digits(clean: str) -> str:
 
 
 def negative(clean: str) -> str:
-    return f"({clean} LIKE '(%)' OR {clean} LIKE '-%')"
+    return f"({clean} LIKE '(%)' OR {clean} LIKE '-%' OR {clean} LIKE '%-')"
 
 
 def matches(digits_sql: str, pattern: str) -> str:
@@ -84,7 +86,7 @@ def bad(text: str, number: str, convention: str, credit: bool, settled: bool) ->
     return " OR ".join(
         [
             f"(NOT {fast(text, number)} AND {body} <> ''"
-            f" AND NOT {matches(body, VALID[convention])})",
+            f" AND NOT ({matches(body, VALID[convention])} AND {matches(clean, SIGNED)}))",
             f"NOT isfinite(coalesce({amount}, 0))",
             f"abs(coalesce({amount}, 0)) > {MAX_AMOUNT:.0f}",
             *([] if credit else [f"coalesce({amount}, 0) < 0"]),
@@ -120,8 +122,8 @@ def explain(text: str, convention: str, credit: bool, settled: bool) -> str:
             "amount in the file settles which: write it without a thousands separator or "
             "give --decimal point or --decimal comma"
         )
-    if not re.fullmatch(VALID[convention], body or "0"):
+    if not re.fullmatch(VALID[convention], body or "0") or not re.fullmatch(SIGNED, clean):
         return f"expected an amount, got {text!r}"
-    if not credit and (clean.startswith("-") or clean.startswith("(")):
+    if not credit and (clean.startswith(("-", "(")) or clean.endswith("-")):
         return f"expected an amount of 0 or more, got {text!r}"
     return f"{text.strip()} is past any real revenue figure"

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from quicktest.domain.retention import Movement
 
+CURRENT_MONTH = "EXTRACT(YEAR FROM CURRENT_DATE) * 12 + EXTRACT(MONTH FROM CURRENT_DATE) - 1"
 FIGURES = ("start_revenue", "kept", "churn", "expansion", "cohort", "retained", "new", "paying")
 
 
@@ -88,17 +89,27 @@ def figures(layout: Layout, backs: list[int] | None = None, group: bool = False)
 
 
 def warehouse_query(
-    table: str, account: str, period: str, amount: str, layout: Layout, anchor: str | None
+    table: str,
+    account: str,
+    period: str,
+    amount: str,
+    layout: Layout,
+    anchor: str | None,
+    until: str | None = None,
 ) -> str:
     """The whole query for a table in a warehouse (DuckDB SQL, to be transpiled): the period
-    column a date, the anchor the table's latest month unless given. Its own names start
-    with qt_, so that a table called revenue is not taken for one of them."""
+    column a date, the anchor the table's latest month up to `until` (the as-of month; by
+    default the warehouse's current month, so that a placeholder such as 9999-12-31 is never
+    the anchor) unless given. Its own names start with qt_, so that a table called revenue
+    is not taken for one of them."""
     month = f"EXTRACT(YEAR FROM {period}) * 12 + EXTRACT(MONTH FROM {period}) - 1"
+    latest = anchor or "MAX(month)"
+    limit = "" if anchor else f" WHERE month <= {until or CURRENT_MONTH}"
     return (
         "WITH qt_revenue AS (\n"
         f"SELECT {account} AS account, CAST({month} AS INTEGER) AS month, "
         f"CAST({amount} AS DOUBLE) AS amount\nFROM {table}\n),\n"
-        f"qt_anchor AS (SELECT {anchor or 'MAX(month)'} AS last_month FROM qt_revenue LIMIT 1),\n"
+        f"qt_anchor AS (SELECT {latest} AS last_month FROM qt_revenue{limit} LIMIT 1),\n"
         "qt_accounts AS (\n"
         f"{by_account('qt_revenue CROSS JOIN qt_anchor', 'last_month', layout)}\n),\n"
         f"qt_paid AS (\n{paid('qt_accounts', layout)}\n),\n"

@@ -49,6 +49,12 @@ class Plan(NamedTuple):
     by: int | None = None
     currency: int | None = None
 
+    @property
+    def read(self) -> list[int]:
+        """Every column the engine reads."""
+        roles = (self.account, self.amount, self.period, self.end_amount, self.start, self.end)
+        return [c for c in (*roles, self.by, self.currency) if c is not None]
+
 
 def _find(source: Source, flag: str | None, flag_name: str, names: tuple[str, ...]) -> int | None:
     if flag is not None:

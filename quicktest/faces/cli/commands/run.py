@@ -7,6 +7,7 @@ import argparse
 from quicktest.app import sessions
 from quicktest.app.revenue import read_file
 from quicktest.app.workspace import Workspace
+from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_brand, add_revenue_reading, revenue_spec
 from quicktest.faces.cli.renderer import lazy_render
@@ -30,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentPars
 def run(args: argparse.Namespace, workspace: Workspace) -> int:
     workspace.check_writable()  # every answer is saved as it is given
     resume = sessions.resolved(workspace, args.resume) if args.resume else None
+    if args.revenue in ("-", "/dev/stdin"):
+        raise InputError(
+            "the app reads its keys from standard input: give the revenue file's name",
+            field="--revenue",
+        )
     spec = revenue_spec(args, args.revenue)
     revenue = read_file(workspace.bank, spec) if spec else None  # a bad file stops here
     brand = workspace.brand(args.brand)
