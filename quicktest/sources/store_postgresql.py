@@ -12,19 +12,20 @@ the rows they change. Imported only for a postgresql:// store: nothing else load
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from urllib.parse import parse_qsl, unquote, urlsplit
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import TypeVar
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
 from quicktest.domain.errors import InputError
-from quicktest.sources.locations import shown_location
+from quicktest.sources.locations import passwords_in, shown_location
 from quicktest.sources.store_database import NOT_OURS, WRITABLE_PLACE
 from quicktest.sources.store_schema import SCHEMA_VERSION, known, upgrade
 
+T = TypeVar("T")
 MARK = "quicktest_schema"
 LOCK = 0x516B5473  # "QkTs": the advisory lock migrations take (SQLite's application_id)
 CHECK_URL = "check the URL given with --db or QUICKTEST_DB"
@@ -40,14 +41,6 @@ def _psycopg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-def _secrets(url: str) -> set[str]:
-    """The password a URL holds, as written and decoded, wherever it is written."""
-    parts = urlsplit(url)
-    given = [parts.password or ""]
-    given += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
-    return {form for value in given if value for form in (value, unquote(value))}
-
-
 class PostgresDatabase:
     """One connection to the server, as the store uses it (`store_database.Database`),
     made again at the next use when the server dropped it (a restart, a fail-over)."""
@@ -57,7 +50,7 @@ class PostgresDatabase:
 
     def __init__(self, url: str, lock_wait: float) -> None:
         self.url, self.where, self.lock_wait = url, shown_location(url), lock_wait
-        self.secrets = _secrets(url)
+        self.secrets = passwords_in(url)
         self.conn = self._connect()
 
     def _said(self, exc: psycopg.Error) -> str:
@@ -93,21 +86,48 @@ class PostgresDatabase:
     def _lost(self, exc: psycopg.OperationalError) -> InputError:
         return InputError(f"cannot reach the session store: {self._said(exc)}", self.where)
 
-    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor:
+    def _in_transaction(self) -> bool:
+        status = self.conn.info.transaction_status
+        return status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+    def _again_if_dropped(self, act: Callable[[psycopg.Connection], T]) -> T:
+        """`act(connection)` where no transaction is open: a read, or a BEGIN. When the
+        server had dropped the connection while it was idle (a restart, a fail-over, an idle
+        timeout), that try did nothing, and `act` runs once more on a new connection."""
+        conn = self._live()
         try:
-            return self._live().execute(_psycopg_sql(sql), params)
+            return act(conn)
+        except psycopg.OperationalError as exc:
+            if not conn.closed:
+                raise self._lost(exc) from None
+        try:
+            return act(self._live())
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from None
 
+    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor:
+        """Outside a transaction (every such statement of the store reads), a failure is an
+        InputError; inside one, the transaction's owner (`writing`, `reading`, `migrate`)
+        names it once."""
+        query = _psycopg_sql(sql)
+        if self._in_transaction():
+            return self.conn.execute(query, params)
+        return self._again_if_dropped(lambda conn: conn.execute(query, params))
+
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
-        try:
-            with self._live().cursor() as cursor:
-                cursor.executemany(_psycopg_sql(sql), rows)
-        except psycopg.OperationalError as exc:
-            raise self._lost(exc) from None
+        """Inside `writing`, as the store uses it."""
+        with self.conn.cursor() as cursor:
+            cursor.executemany(_psycopg_sql(sql), rows)
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A transaction, begun on a new connection when the server had dropped the last."""
+        with ExitStack() as stack:
+            self._again_if_dropped(lambda conn: stack.enter_context(conn.transaction()))
+            yield
 
     @contextmanager
     def writing(self) -> Iterator[PostgresDatabase]:
@@ -115,7 +135,7 @@ class PostgresDatabase:
         session's row first, then its answer or metric), so writers on every machine go on
         side by side; one waits for another's row up to the lock wait."""
         try:
-            with self._live().transaction():
+            with self._transaction():
                 yield self
         except psycopg.Error as exc:
             said = self._said(exc)
@@ -124,13 +144,12 @@ class PostgresDatabase:
     @contextmanager
     def reading(self) -> Iterator[None]:
         """One snapshot for every query inside (a repeatable-read, read-only transaction)."""
-        conn = self._live()
-        if conn.info.transaction_status != TransactionStatus.IDLE:
+        if self._in_transaction():
             yield
             return
         try:
-            with conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            with self._transaction():
+                self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from None
@@ -186,7 +205,7 @@ class PostgresDatabase:
         if marked and self.version() == SCHEMA_VERSION:
             return
         try:
-            with self._live().transaction():
+            with self._transaction():
                 self.execute("SELECT pg_advisory_xact_lock(?)", (LOCK,))
                 schema, marked, relations = self._schema()
                 if schema is None:
