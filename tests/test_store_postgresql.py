@@ -2,18 +2,21 @@
 that holds other tables is refused and left as it was; the schema a firm's DBA gives the
 store; a role that may only read, and a server that takes no writes, refused before a
 command starts; every way of not getting in is one line that never shows the password; a
-connection the server dropped is made again unseen. (What both engines share runs on both
-in test_store.py.)"""
+connection the server dropped is made again unseen; a process's threads share a few. (What
+both engines share runs on both in test_store.py.)"""
 
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.sources.store import Store
+from quicktest.sources.store_postgresql import CONNECTIONS
 from quicktest.sources.store_schema import SCHEMA_VERSION
 
 from .conftest import EXAMPLES
@@ -137,6 +140,7 @@ def test_a_server_that_takes_no_writes_is_read_and_refused_before_a_command_writ
     url = postgres_server.url(database)
     session = cli("--db", url, "sessions", "import", EXAMPLES / "healthy.yaml").out.strip()
     postgres_server.sql(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    _drop_connections(postgres_server, database)  # the setting holds for new ones
     assert session in cli("--db", url, "sessions", "list").out
     for command in WRITING:
         refused = cli("--db", url, *command)
@@ -214,6 +218,41 @@ def test_a_store_that_cannot_be_reached_mid_way_says_so_and_names_it(postgres_se
         with pytest.raises(InputError) as refused:
             store.list()
         assert refused.value.file == url
-        assert "cannot open the session store" in refused.value.message
+        assert refused.value.message.startswith("cannot reach the session store: ")
+        assert "not currently accepting connections" in refused.value.message
         postgres_server.sql(f"ALTER DATABASE {database} ALLOW_CONNECTIONS true")
         assert [s.client for s in store.list()] == ["Acme"]
+
+
+def test_the_threads_of_a_process_share_a_few_connections(postgres_server, bank):
+    """Forty threads, each with a store of its own as the web form's request threads have,
+    writing at once: the process holds at most CONNECTIONS of the server's connections,
+    and every answer is stored."""
+    database = postgres_server.new_database()
+    url = postgres_server.url(database)
+    with Store(url) as store:
+        sessions = [store.create(bank, "Acme").id for _ in range(40)]
+    start = threading.Barrier(len(sessions))
+    seen: list[int] = []
+
+    def respondent(session: str) -> None:
+        with Store(url) as own:
+            start.wait()
+            for question in bank.questions:
+                own.set_answer(session, question.id, question.options[0].id)
+                seen.append(connections(postgres_server, database))
+
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        list(pool.map(respondent, sessions))
+    assert 1 < max(seen) <= CONNECTIONS
+    with Store(url) as store:
+        assert all(len(store.get(s).answers) == len(bank.questions) for s in sessions)
+
+
+def connections(server, database: str) -> int:
+    with psycopg.connect(server.url()) as con:
+        query = (
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = %s AND application_name = 'quicktest'"
+        )
+        return con.execute(query, (database,)).fetchone()[0]

@@ -7,14 +7,23 @@ makes its tables only in a schema that holds no table, view or sequence yet, and
 any other without changing it. Migrations run in one transaction under an advisory lock,
 so that any number of first users find the store made exactly once; other writes lock only
 the rows they change. Imported only for a postgresql:// store: nothing else loads psycopg.
+
+Connections: each process keeps a few per store (`Connections`), which all its threads
+share, so a web worker's forty request threads hold at most CONNECTIONS of the server's
+connections. psycopg_pool would do this too, but it connects in threads of its own, retries
+in the background and says only that it timed out: a wrong password would cost the wait
+and lose libpq's reason, where a connection made when needed says it at once.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import TypeVar
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -25,11 +34,11 @@ from quicktest.sources.locations import passwords_in, shown_location
 from quicktest.sources.store_database import NOT_OURS, WRITABLE_PLACE
 from quicktest.sources.store_schema import SCHEMA_VERSION, known, upgrade
 
-T = TypeVar("T")
 MARK = "quicktest_schema"
 LOCK = 0x516B5473  # "QkTs": the advisory lock migrations take (SQLite's application_id)
+CONNECTIONS = 10  # the most one process holds to one store, whatever its threads
+CONNECT_TIMEOUT = 10  # seconds to reach the server, or to wait for a free connection
 CHECK_URL = "check the URL given with --db or QUICKTEST_DB"
-CONNECT_TIMEOUT = 10  # seconds to reach the server before saying it cannot be reached
 _RELATIONS = "('r', 'p', 'v', 'm', 'f', 'S')"  # tables, views, foreign tables, sequences
 _WRITTEN = "('sessions', 'answers', 'metrics', 'invites', 'clients', 'client_tags')"
 
@@ -41,19 +50,30 @@ def _psycopg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class PostgresDatabase:
-    """One connection to the server, as the store uses it (`store_database.Database`),
-    made again at the next use when the server dropped it (a restart, a fail-over)."""
+class _Fetched(list[Any]):
+    """A read's rows, fetched before its connection went back to be shared."""
 
-    engine = "postgresql"
-    read_only = False  # what this role may do is asked of the server: `check_writable`
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+class Connections:
+    """The connections one process holds to one store, shared by its threads: at most
+    CONNECTIONS at once; each kept for the next use once its work is done; those made
+    before the server dropped one left behind."""
 
     def __init__(self, url: str, lock_wait: float) -> None:
-        self.url, self.where, self.lock_wait = url, shown_location(url), lock_wait
-        self.secrets = passwords_in(url)
-        self.conn = self._connect()
+        self.url, self.lock_wait = url, lock_wait
+        self.where, self.secrets = shown_location(url), passwords_in(url)
+        self.idle: list[psycopg.Connection] = []
+        self.lock = threading.Lock()
+        self.free = threading.BoundedSemaphore(CONNECTIONS)
+        self.reached = False  # this process has opened the store: a failure now is news
 
-    def _said(self, exc: psycopg.Error) -> str:
+    def said(self, exc: Exception) -> str:
         """The server's or libpq's message on one line, without the password (libpq quotes
         a URL it cannot parse)."""
         lines = (" ".join(line.split()) for line in str(exc).splitlines())
@@ -71,63 +91,135 @@ class PostgresDatabase:
                 connect_timeout=given.get("connect_timeout", CONNECT_TIMEOUT),
                 application_name=given.get("application_name", "quicktest"),
             )
+            conn.execute(f"SET lock_timeout = {int(self.lock_wait * 1000)}")
         except psycopg.Error as exc:
+            if self.reached:  # it worked before: the server went away
+                said = self.said(exc)
+                raise InputError(f"cannot reach the session store: {said}", self.where) from None
             raise InputError(
-                f"cannot open the session store: {self._said(exc)} ({CHECK_URL})", self.where
+                f"cannot open the session store: {self.said(exc)} ({CHECK_URL})", self.where
             ) from None
-        conn.execute(f"SET lock_timeout = {int(self.lock_wait * 1000)}")
         return conn
 
-    def _live(self) -> psycopg.Connection:
-        if self.conn.closed:
-            self.conn = self._connect()
-        return self.conn
+    @contextmanager
+    def one(self) -> Iterator[psycopg.Connection]:
+        """A connection for the block: an idle one, else a new one."""
+        if not self.free.acquire(timeout=CONNECT_TIMEOUT):
+            raise InputError(
+                f"cannot reach the session store: all {CONNECTIONS} of this process's "
+                f"connections to it stayed busy for {CONNECT_TIMEOUT} s",
+                self.where,
+            )
+        try:
+            with self.lock:
+                conn = self.idle.pop() if self.idle else None
+            conn = conn or self._connect()
+            try:
+                yield conn
+            finally:
+                if conn.closed or conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.close()
+                else:
+                    with self.lock:
+                        self.idle.append(conn)
+        finally:
+            self.free.release()
 
-    def _lost(self, exc: psycopg.OperationalError) -> InputError:
+    def forget_idle(self) -> None:
+        """The server dropped a connection: those idle beside it are likely gone too."""
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for conn in idle:
+            conn.close()
+
+
+_SHARED: dict[tuple[int, str, float], Connections] = {}  # by process, URL and lock wait
+_SHARED_LOCK = threading.Lock()
+
+
+def _connections(url: str, lock_wait: float) -> Connections:
+    key = (os.getpid(), url, lock_wait)  # a forked process makes its own
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Connections(url, lock_wait)
+        return _SHARED[key]
+
+
+@atexit.register
+def _close_all() -> None:
+    for key, connections in list(_SHARED.items()):
+        if key[0] == os.getpid():
+            connections.forget_idle()
+
+
+class PostgresDatabase:
+    """The store on a server, as the store uses it (`store_database.Database`): each read
+    and each transaction on one of the process's shared connections."""
+
+    engine = "postgresql"
+    read_only = False  # what this role may do is asked of the server: `check_writable`
+
+    def __init__(self, url: str, lock_wait: float) -> None:
+        self.url = url
+        self.pool = _connections(url, lock_wait)
+        self.where = self.pool.where
+        self.conn: psycopg.Connection | None = None  # the one a transaction holds
+
+    def _said(self, exc: Exception) -> str:
+        return self.pool.said(exc)
+
+    def _lost(self, exc: Exception) -> InputError:
         return InputError(f"cannot reach the session store: {self._said(exc)}", self.where)
 
-    def _in_transaction(self) -> bool:
-        status = self.conn.info.transaction_status
-        return status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
-
-    def _again_if_dropped(self, act: Callable[[psycopg.Connection], T]) -> T:
-        """`act(connection)` where no transaction is open: a read, or a BEGIN. When the
-        server had dropped the connection while it was idle (a restart, a fail-over, an idle
-        timeout), that try did nothing, and `act` runs once more on a new connection."""
-        conn = self._live()
-        try:
-            return act(conn)
-        except psycopg.OperationalError as exc:
-            if not conn.closed:
-                raise self._lost(exc) from None
-        try:
-            return act(self._live())
-        except psycopg.OperationalError as exc:
+    def _dropped(self, conn: psycopg.Connection, exc: psycopg.OperationalError, last: bool) -> None:
+        """After a failure where no transaction was open (a read, or a BEGIN): when the
+        server had dropped the connection, that try did nothing and may be made again on
+        a new one; otherwise, or the second time, the failure is an InputError."""
+        if last or not conn.closed:
             raise self._lost(exc) from None
+        self.pool.forget_idle()
 
-    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor:
-        """Outside a transaction (every such statement of the store reads), a failure is an
-        InputError; inside one, the transaction's owner (`writing`, `reading`, `migrate`)
-        names it once."""
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """Inside a transaction, on its connection (its owner, `writing`, `reading` or
+        `migrate`, names a failure once); else on a shared one, the rows fetched."""
         query = _psycopg_sql(sql)
-        if self._in_transaction():
+        if self.conn is not None:
             return self.conn.execute(query, params)
-        return self._again_if_dropped(lambda conn: conn.execute(query, params))
+        for last in (False, True):
+            with self.pool.one() as conn:
+                try:
+                    cursor = conn.execute(query, params)
+                    return _Fetched(cursor.fetchall() if cursor.description else [])
+                except psycopg.OperationalError as exc:
+                    self._dropped(conn, exc, last)
+        raise AssertionError("the second try returns or raises")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         """Inside `writing`, as the store uses it."""
+        assert self.conn is not None
         with self.conn.cursor() as cursor:
             cursor.executemany(_psycopg_sql(sql), rows)
 
     def close(self) -> None:
-        self.conn.close()
+        """Nothing to close: the connections are the process's, shared by its stores."""
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """A transaction, begun on a new connection when the server had dropped the last."""
-        with ExitStack() as stack:
-            self._again_if_dropped(lambda conn: stack.enter_context(conn.transaction()))
-            yield
+    def _held(self) -> Iterator[None]:
+        """A transaction on one shared connection, held for the block."""
+        for last in (False, True):
+            with ExitStack() as stack:
+                conn = stack.enter_context(self.pool.one())
+                try:
+                    stack.enter_context(conn.transaction())
+                except psycopg.OperationalError as exc:
+                    self._dropped(conn, exc, last)
+                    continue
+                self.conn = conn
+                try:
+                    yield
+                finally:
+                    self.conn = None
+                return
 
     @contextmanager
     def writing(self) -> Iterator[PostgresDatabase]:
@@ -135,7 +227,7 @@ class PostgresDatabase:
         session's row first, then its answer or metric), so writers on every machine go on
         side by side; one waits for another's row up to the lock wait."""
         try:
-            with self._transaction():
+            with self._held():
                 yield self
         except psycopg.Error as exc:
             said = self._said(exc)
@@ -144,11 +236,11 @@ class PostgresDatabase:
     @contextmanager
     def reading(self) -> Iterator[None]:
         """One snapshot for every query inside (a repeatable-read, read-only transaction)."""
-        if self._in_transaction():
+        if self.conn is not None:
             yield
             return
         try:
-            with self._transaction():
+            with self._held():
                 self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield
         except psycopg.OperationalError as exc:
@@ -202,10 +294,13 @@ class PostgresDatabase:
         """Bring the store to this version, making it in an empty schema, under the
         advisory lock (the schema looked at again once it is held)."""
         _, marked, _ = self._schema()
-        if marked and self.version() == SCHEMA_VERSION:
-            return
+        if not (marked and self.version() == SCHEMA_VERSION):
+            self._make()
+        self.pool.reached = True
+
+    def _make(self) -> None:
         try:
-            with self._transaction():
+            with self._held():
                 self.execute("SELECT pg_advisory_xact_lock(?)", (LOCK,))
                 schema, marked, relations = self._schema()
                 if schema is None:
@@ -235,9 +330,5 @@ def open_postgresql(url: str, lock_wait: float) -> PostgresDatabase:
     (never its password) for a server that cannot be reached, a login refused, a missing
     database or schema, a schema that is not ours, or a store of a newer version."""
     db = PostgresDatabase(url, lock_wait)
-    try:
-        db.migrate()
-    except BaseException:
-        db.close()
-        raise
+    db.migrate()
     return db
