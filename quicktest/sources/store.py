@@ -248,7 +248,11 @@ class Store:
     def get(self, session_id: str) -> Session:
         """One session by id or unique prefix; InputError naming the field of one this
         version cannot read."""
-        listing = self._load("id = ?", [self.resolve(session_id)])
+        listing = self._load("id = ?", [session_id])  # a whole id, as the web form gives
+        if not (listing.sessions or listing.damaged):
+            listing = self._load("id = ?", [self.resolve(session_id)])
+        if not (listing.sessions or listing.damaged):  # deleted since it was found
+            raise InputError(f"unknown session id {session_id!r}", self.where)
         if listing.damaged:
             raise InputError(
                 f"{listing.damaged[0]}; this version of quicktest cannot read it (the store's "

@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import psycopg
+from psycopg import IsolationLevel
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
@@ -204,12 +205,15 @@ class PostgresDatabase:
         """Nothing to close: the connections are the process's, shared by its stores."""
 
     @contextmanager
-    def _held(self) -> Iterator[None]:
-        """A transaction on one shared connection, held for the block."""
+    def _held(self, snapshot: bool = False) -> Iterator[None]:
+        """A transaction on one shared connection, held for the block; with `snapshot`,
+        repeatable-read and read-only (said in its BEGIN: no round trip more)."""
         for last in (False, True):
             with ExitStack() as stack:
                 conn = stack.enter_context(self.pool.one())
                 try:
+                    conn.isolation_level = IsolationLevel.REPEATABLE_READ if snapshot else None
+                    conn.read_only = snapshot or None
                     stack.enter_context(conn.transaction())
                 except psycopg.OperationalError as exc:
                     self._dropped(conn, exc, last)
@@ -240,8 +244,7 @@ class PostgresDatabase:
             yield
             return
         try:
-            with self._held():
-                self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            with self._held(snapshot=True):
                 yield
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from None
