@@ -19,9 +19,10 @@ from quicktest.sources.store import Store
 from quicktest.sources.store_postgresql import CONNECTIONS
 from quicktest.sources.store_schema import SCHEMA_VERSION
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 from .postgres import PASSWORD, USER, free_port
 
+README = (ROOT / "README.md").read_text()
 TABLES = {"answers", "client_tags", "clients", "invites", "metrics", "quicktest_schema", "sessions"}
 WRITING = (  # every command that writes asks first, before it starts
     ("sessions", "import", EXAMPLES / "healthy.yaml"),
@@ -182,7 +183,8 @@ def test_the_reason_is_the_servers_own(cli, postgres_server):
         case: cli("--db", url, "sessions", "list").err
         for case, url in _wrong_urls(postgres_server, database).items()
     }
-    assert 'password authentication failed for user "quicktest"' in said["a wrong password"]
+    wrong = said["a wrong password"].replace(str(postgres_server.port), "5432")
+    assert f"```text\n{wrong.replace(database, 'firm')}```" in README  # as the README shows
     assert "Connection refused" in said["no server there"]
     assert 'database "no_such_database" does not exist' in said["no such database"]
     right = postgres_server.tcp_url(database)
