@@ -5,6 +5,7 @@ serve one store, SQLite's or PostgreSQL's, and lose no answer."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -247,3 +248,19 @@ def test_two_workers_serve_one_store_and_every_answer_is_stored(store_at):
     bank = load_bank(QUESTIONS)
     given = {bank.questions[n - 1].id: option for n, option in ANSWERS.items()}
     assert stored == [given] * len(links)
+
+
+def test_a_store_url_reaches_the_terminal_app_in_its_environment_not_on_its_command_line():
+    """Every user of the machine can list a process's arguments: a URL's password stays
+    out of them (serve hands the URL on in QUICKTEST_DB)."""
+    from quicktest.app.workspace import Workspace
+    from quicktest.faces.cli.commands.serve import settings_of
+
+    url = "postgresql://quicktest:s3cret@db.example.com/firm"
+    args = argparse.Namespace(
+        workers=1, url=[], host="127.0.0.1", port=8000, questions=None, open=False,
+        open_client="Open quick test",
+    )  # fmt: skip
+    settings = settings_of(args, Workspace(db=url), None)
+    assert settings.db == url
+    assert not any("s3cret" in part or "://" in part for part in settings.app_command)

@@ -363,3 +363,14 @@ def test_a_store_another_process_holds_is_refused_up_front(tmp_path):
     store.check_writable()
     holder.close()
     store.close()
+
+
+def test_an_sqlite_store_never_loads_psycopg(tmp_path):
+    """psycopg is imported for a postgresql:// store only."""
+    code = (
+        "import sys\nfrom quicktest.faces.cli.main import main\n"
+        f"main(['sessions', 'list', '--db', {str(tmp_path / 's.db')!r}])\n"
+        "print('psycopg' in sys.modules, file=sys.stderr)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert ran.stderr.strip() == "False"
