@@ -89,10 +89,6 @@ class Store:
         """The store as messages name it: its path, or its URL without the password."""
         return self.db.where
 
-    @property
-    def read_only(self) -> bool:
-        return self.db.read_only
-
     def close(self) -> None:
         self.db.close()
 
@@ -104,8 +100,8 @@ class Store:
 
     def check_writable(self) -> None:
         """Raise, before a command starts, the InputError its first write would raise: the
-        store is on a read-only disk or may not be written, or another process holds its
-        write lock for longer than the lock wait."""
+        store may not be written (a read-only disk, a server that takes no writes, a role
+        that may only read), or another process holds its write lock past the lock wait."""
         self.db.check_writable()
 
     @contextmanager

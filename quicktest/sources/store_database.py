@@ -28,7 +28,6 @@ class Rows(Protocol):
 class Database(Protocol):
     engine: str  # "sqlite" or "postgresql": which variant of a migration step it runs
     where: str  # how messages name the store: its path, or its URL without the password
-    read_only: bool  # opened for reading only (SQLite on a read-only disk)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Rows: ...
 

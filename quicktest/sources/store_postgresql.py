@@ -158,7 +158,6 @@ class PostgresDatabase:
     and each transaction on one of the process's shared connections."""
 
     engine = "postgresql"
-    read_only = False  # what this role may do is asked of the server: `check_writable`
 
     def __init__(self, url: str, lock_wait: float) -> None:
         self.url = url
@@ -302,6 +301,7 @@ class PostgresDatabase:
         self.pool.reached = True
 
     def _make(self) -> None:
+        """Make the store, or bring it up to date, in one transaction under the lock."""
         try:
             with self._held():
                 self.execute("SELECT pg_advisory_xact_lock(?)", (LOCK,))

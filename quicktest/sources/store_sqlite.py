@@ -92,6 +92,27 @@ class SQLiteDatabase:
         finally:
             self._roll_back()
 
+    def migrate(self) -> None:
+        """Bring the store to this version and mark it as ours, under the write lock (taken
+        before the version is read), so that any number of processes opening a new store
+        at once find it made exactly once."""
+        if _marked(self.conn) and self.version() == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            if self.version() == SCHEMA_VERSION:
+                return  # a store made before the mark: read it as it is
+            raise self.cannot_write()
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            if not _ours(self.conn):  # made by another program since it was looked at
+                raise _another_programs(self.where)
+            upgrade(self)
+            self.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.execute("COMMIT")
+        except BaseException:
+            self._roll_back()
+            raise
+
     def _roll_back(self) -> None:
         if self.conn.in_transaction:
             self.execute("ROLLBACK")
@@ -123,7 +144,7 @@ def open_sqlite(path: Path, lock_wait: float) -> SQLiteDatabase:
             conn.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
         db = SQLiteDatabase(conn, str(path), read_only)
         db.execute("PRAGMA foreign_keys = ON")
-        _migrate(db)
+        db.migrate()
         if not read_only:
             db.execute("PRAGMA journal_mode = WAL")
         return db
@@ -134,28 +155,6 @@ def open_sqlite(path: Path, lock_wait: float) -> SQLiteDatabase:
             raise InputError(
                 f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(path)
             ) from None
-        raise
-
-
-def _migrate(db: SQLiteDatabase) -> None:
-    """Bring the store to this version and mark it as ours, under the write lock (taken
-    before the version is read), so that any number of processes opening a new store at
-    once find it made exactly once."""
-    if _marked(db.conn) and db.version() == SCHEMA_VERSION:
-        return
-    if db.read_only:
-        if db.version() == SCHEMA_VERSION:
-            return  # a store made before the mark: read it as it is
-        raise db.cannot_write()
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if not _ours(db.conn):  # made by another program since it was looked at
-            raise _another_programs(db.where)
-        upgrade(db)
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute("COMMIT")
-    except BaseException:
-        db._roll_back()
         raise
 
 
