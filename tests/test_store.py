@@ -374,3 +374,22 @@ def test_an_sqlite_store_never_loads_psycopg(tmp_path):
     )
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert ran.stderr.strip() == "False"
+
+
+def test_an_id_or_a_prefix_is_looked_up_in_the_index_not_by_reading_every_session(bank, store_at):
+    """What the engine plans for resolve's two queries: a search of the primary key (on
+    PostgreSQL told to avoid a scan, which it prefers for a table this small)."""
+    from quicktest.sources.store import BY_ID, BY_PREFIX
+
+    with Store(store_at) as store:
+        for _ in range(20):
+            store.create(bank, "Acme")
+        with store.writing() as db:
+            for query, params in ((BY_ID, ("abcd1234",)), (BY_PREFIX, ("ab", "abg"))):
+                if store_at.startswith("postgresql://"):
+                    db.execute("SET LOCAL enable_seqscan = off")
+                    plan = " ".join(r[0] for r in db.execute(f"EXPLAIN {query}", params))
+                    assert "Index" in plan and "Seq Scan" not in plan, plan
+                else:
+                    plan = " ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
+                    assert "USING COVERING INDEX" in plan and "SCAN" not in plan, plan

@@ -33,6 +33,8 @@ from quicktest.sources.store_reading import load_sessions
 # a prefix is looked up as that range of the primary key's index.
 _HEX = frozenset("0123456789abcdef")
 _PAST_HEX = "g"
+BY_ID = "SELECT id FROM sessions WHERE id = ?"
+BY_PREFIX = "SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id"
 
 
 def _now() -> str:
@@ -132,15 +134,12 @@ class Store:
         """A full session id from an id or a unique prefix; unknown ids get a hint. The
         exact id and a prefix are each one lookup in the primary key's index; only an
         unknown id reads every id, for the near one to suggest."""
-        exact = self.db.execute("SELECT id FROM sessions WHERE id = ?", (session_id,))
+        exact = self.db.execute(BY_ID, (session_id,))
         if exact.fetchone():
             return session_id
         matches = []
         if session_id and set(session_id) <= _HEX:
-            rows = self.db.execute(
-                "SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id",
-                (session_id, session_id + _PAST_HEX),
-            )
+            rows = self.db.execute(BY_PREFIX, (session_id, session_id + _PAST_HEX))
             matches = sorted(i for (i,) in rows if i.startswith(session_id))
         if len(matches) == 1:
             return matches[0]
