@@ -13,9 +13,12 @@ Terminal app: fewer respondents (one app process each cannot hold 200 here), eac
 a session and answering the seven questions with the same pauses; measured from a key to
 the next question on its screen, and the memory of the server with every app process.
 
-`--db` takes the session store (a SQLite path, or a postgresql:// URL once the store
-speaks PostgreSQL), so the same figures can be taken on a shared store. Every run is
-bounded in respondents and time and stops by itself.
+The web form runs on a new SQLite file (one worker, two) and on a PostgreSQL server of its
+own with two workers, as several machines would share it (Debian's `postgresql`, started
+in a temporary folder with its default settings, as the tests start theirs): its memory,
+the proportional share of each of its processes, and the connections quicktest held are
+reported apart. `--db PATH|URL` runs the web form on that store instead (one worker, two).
+Every run is bounded in respondents and time and stops by itself.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 from timing import QUICKTEST, ROOT, prepare
@@ -75,6 +80,41 @@ def resident_mb(root: int) -> float:
     return total / 1024
 
 
+def proportional_mb(pids: list[int]) -> float:
+    """The memory of processes that share most of it (PostgreSQL's, its buffers shared by
+    every backend): each page counted once, split among those that map it (PSS), in MB."""
+    total = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
+
+
+class Peak:
+    """The largest value of a measure, sampled every 0.2 s until stopped."""
+
+    def __init__(self, measure: Callable[[], float]) -> None:
+        self.measure = measure
+        self.peak = measure()
+        self.sampling = True
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+
+    def _sample(self) -> None:
+        while self.sampling:
+            self.peak = max(self.peak, self.measure())
+            time.sleep(0.2)
+
+    def stop(self) -> float:
+        self.sampling = False
+        self.sampler.join()
+        return self.peak
+
+
 class Server:
     """`quicktest serve` on a free port, its peak memory sampled until it stops."""
 
@@ -82,11 +122,12 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [QUICKTEST, "serve", "--port", str(self.port), "--db", db, *more],
+            [QUICKTEST, "serve", "--port", str(self.port), *more],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "QUICKTEST_DB": db},  # a URL's password stays off `ps`
         )
         self.said = []
         while not (line := self.proc.stderr.readline()).startswith(("your terminal", "the term")):
@@ -105,21 +146,22 @@ class Server:
                 if time.monotonic() > deadline:
                     raise SystemExit("serve did not answer") from None
                 time.sleep(0.1)
-        self.peak = resident_mb(self.proc.pid)
-        self.sampling = True
-        self.sampler = threading.Thread(target=self._sample, daemon=True)
-        self.sampler.start()
+        self.memory = Peak(lambda: resident_mb(self.proc.pid))
 
-    def _sample(self) -> None:
-        while self.sampling:
-            self.peak = max(self.peak, resident_mb(self.proc.pid))
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.sampling = False
-        self.sampler.join()
+    def stop(self) -> float:
+        """Stop the server; its peak memory."""
+        peak = self.memory.stop()
         self.proc.terminate()
         self.proc.wait(timeout=30)
+        return peak
+
+
+class Database(NamedTuple):
+    """A PostgreSQL server the web form's store is on: its memory and quicktest's
+    connections, sampled while the respondents answer."""
+
+    memory: Callable[[], float]
+    connections: Callable[[], float]
 
 
 def make_links(db: str, count: int) -> list[tuple[str, str]]:
@@ -170,12 +212,13 @@ def count_stored(db: str, sessions: list[str]) -> tuple[int, int]:
     workspace = Workspace(db=db)
     found = [opened(workspace, s) for s in sessions]
     workspace.close()
-    return sum(len(s.answers) for s in found), sum(s.state == "done" for s in found)
+    return sum(len(s.answers) for s in found), sum(s.state == "finished" for s in found)
 
 
-def web_run(db: str, respondents: int, workers: int) -> dict:
+def web_run(db: str, respondents: int, workers: int, server_db: Database | None = None) -> dict:
     links = make_links(db, respondents)
     server = Server(db, "--workers", str(workers))
+    on_server = [Peak(server_db.memory), Peak(server_db.connections)] if server_db else []
     saves: list[float] = []
     started = time.perf_counter()
     try:
@@ -194,14 +237,17 @@ def web_run(db: str, respondents: int, workers: int) -> dict:
         asyncio.run(everyone())
     finally:
         took = time.perf_counter() - started
-        server.stop()
+        memory = server.stop()
+        database_memory, connections = (peak.stop() for peak in on_server) if on_server else (0, 0)
     answers, sent = count_stored(db, [session for _, session in links])
     return {
         "saves": saves,
         "p50": statistics.median(saves),
         "p95": statistics.quantiles(saves, n=20)[-1],
         "max": max(saves),
-        "memory": server.peak,
+        "memory": memory,
+        "database_memory": database_memory,
+        "connections": connections,
         "stored": answers,
         "expected": respondents * len(ANSWERS),
         "sent": sent,
@@ -259,39 +305,73 @@ def terminal_run(db: str, respondents: int) -> dict:
 
         asyncio.run(everyone())
     finally:
-        server.stop()
+        memory = server.stop()
     return {
         "p50": statistics.median(answers),
         "p95": statistics.quantiles(answers, n=20)[-1],
         "max": max(answers),
-        "memory": server.peak,
+        "memory": memory,
     }
+
+
+def postgres_run(respondents: int) -> dict | None:
+    """The web form with two workers on a PostgreSQL server of its own; None without one."""
+    from tests.postgres import binaries, running
+
+    if binaries() is None:
+        print("PostgreSQL is not installed (.ci/setup --dev installs it): its run is left out")
+        return None
+    with running() as server:
+        url = server.url(server.new_database())
+
+        def connections() -> float:
+            import psycopg
+
+            with psycopg.connect(server.url()) as con:
+                query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'quicktest'"
+                return float(con.execute(query).fetchone()[0])
+
+        return web_run(
+            url, respondents, 2, Database(lambda: proportional_mb(server.pids()), connections)
+        )
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", help="the session store (default: a new SQLite file)")
+    parser.add_argument(
+        "--db",
+        help="the session store (default: a new SQLite file, then a new PostgreSQL database)",
+    )
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--terminal-respondents", type=int, default=20)
     args = parser.parse_args(argv if argv is not None else [])
     if not 1 <= args.respondents <= 500 or not 1 <= args.terminal_respondents <= 50:
         parser.error("up to 500 respondents on the web form and 50 on the terminal app")
     prepare()
-    sys.path.insert(0, str(ROOT))
+    engine = "PostgreSQL" if args.db and "://" in args.db else "SQLite"
     with tempfile.TemporaryDirectory() as folder:
-        runs = {}
-        for workers in (1, 2):
-            runs[workers] = web_run(
+        runs = {
+            (engine, workers): web_run(
                 args.db or f"{folder}/web-{workers}.db", args.respondents, workers
             )
+            for workers in (1, 2)
+        }
+        if not args.db and (run := postgres_run(args.respondents)):
+            runs["PostgreSQL", 2] = run
         terminal = terminal_run(args.db or f"{folder}/terminal.db", args.terminal_respondents)
     results = []
-    for workers, run in runs.items():
+    for (engine, workers), run in runs.items():
+        on_server = (
+            f"; PostgreSQL {run['database_memory']:.0f} MB, {run['connections']:.0f} connections"
+            if run["connections"]
+            else ""
+        )
         print(
-            f"web form, {args.respondents} respondents, {workers} worker(s): answer saved in "
-            f"p50 {run['p50'] * 1000:.1f} ms, p95 {run['p95'] * 1000:.1f} ms, max "
+            f"web form on {engine}, {args.respondents} respondents, {workers} worker(s): answer "
+            f"saved in p50 {run['p50'] * 1000:.1f} ms, p95 {run['p95'] * 1000:.1f} ms, max "
             f"{run['max'] * 1000:.1f} ms; {run['stored']} of {run['expected']} answers stored, "
-            f"{run['sent']} sent; server {run['memory']:.0f} MB in all; {run['seconds']:.1f} s"
+            f"{run['sent']} sent; server {run['memory']:.0f} MB in all{on_server}; "
+            f"{run['seconds']:.1f} s"
         )
     print(
         f"terminal app, {args.terminal_respondents} respondents: next question on screen in "
@@ -299,19 +379,22 @@ def main(argv: list[str] | None = None) -> list[dict]:
         f"{terminal['max'] * 1000:.1f} ms; server {terminal['memory']:.0f} MB in all "
         f"({terminal['memory'] / args.terminal_respondents:.0f} MB a respondent)"
     )
-    for workers, run in runs.items():
+    for (engine, workers), run in runs.items():
         if run["stored"] != run["expected"]:
             raise SystemExit(f"answers lost: {run['stored']} of {run['expected']} stored")
+        database = (
+            f"; PostgreSQL's own {run['database_memory']:.0f} MB" if run["connections"] else ""
+        )
         results.append(
             {
-                "name": f"web form: p95 to save an answer, {args.respondents} respondents, "
-                f"{workers} worker{'s' if workers > 1 else ''}",
+                "name": f"web form on {engine}: p95 to save an answer, {args.respondents} "
+                f"respondents, {workers} worker{'s' if workers > 1 else ''}",
                 "ours_s": run["p95"],
                 "baseline": f"terminal app, {args.terminal_respondents} respondents: p95 to "
                 "the next question",
                 "baseline_s": terminal["p95"],
                 "ratio": run["p95"] / terminal["p95"],
-                "note": f"memory {run['memory']:.0f} MB in all, against "
+                "note": f"memory {run['memory']:.0f} MB in all{database}, against "
                 f"{terminal['memory']:.0f} MB for the terminal app's "
                 f"{args.terminal_respondents}",
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from hypothesis import settings
 from quicktest.domain.bank import Bank
 from quicktest.faces.cli.main import main
 from quicktest.sources.bank import load_bank
+
+from . import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
@@ -59,6 +62,18 @@ cffi.api.FFI.dlopen = dlopen
 """
 
 
+def older_store(path: Path, version: int) -> sqlite3.Connection:
+    """An SQLite store as the quicktest of schema `version` made it, before the mark: its
+    steps run, nothing more (the caller adds rows and sets `PRAGMA user_version`)."""
+    from quicktest.sources.store_schema import MIGRATIONS, run_step
+    from quicktest.sources.store_sqlite import SQLiteDatabase
+
+    db = SQLiteDatabase(sqlite3.connect(path, isolation_level=None), str(path))
+    for step in MIGRATIONS[:version]:
+        run_step(db, step)
+    return db.conn
+
+
 def text_of(pdf: Path) -> str:
     """A PDF's text as read back by pypdf, with every run of white space as one space."""
     from pypdf import PdfReader
@@ -74,6 +89,39 @@ def bank_cache(tmp_path_factory) -> Path:
     mp.setenv("QUICKTEST_CACHE", str(folder))
     yield folder
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the whole test session, started when a test first needs it
+    and stopped at the end (tests/postgres.py)."""
+    if postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (.ci/setup --dev installs it)")
+    with postgres.running(postgres.FAST) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database on the tests' server: its URL (the superuser's, over the
+    socket)."""
+    return postgres_server.url(postgres_server.new_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_at(request, tmp_path) -> str:
+    """Where a new session store is made, on each engine in turn: an SQLite file, then a new
+    PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "sessions.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def on_each_engine(store_at, cli, monkeypatch) -> str:
+    """`cli` (every command, through QUICKTEST_DB) on the store `store_at` names."""
+    monkeypatch.setenv("QUICKTEST_DB", store_at)
+    return store_at
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ command line (and one store an older quicktest made)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from statistics import fmean
 
 import pytest
@@ -13,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quicktest.domain.anonymity import shown_groups
-from quicktest.sources.store import MIGRATIONS, Store, run_step
+from quicktest.sources.store import Store
 
-from .conftest import text_of
+from .conftest import older_store, text_of
 
 QUESTIONS = (
     "revenue_triggers",
@@ -271,9 +270,7 @@ def test_a_store_an_older_quicktest_made_moves_forward(cli, tmp_path):
     """Version 4: 'done' sessions, one client written two ways. Step 5 makes 'done'
     'finished' and step 6 gives the client a record named as first written."""
     path = tmp_path / "old.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:4]:
-        run_step(db, step)
+    db = older_store(path, 4)
     for n, (client, state) in enumerate(
         [("acme analytics", "done"), ("ACME Analytics", "in progress")]
     ):

@@ -1,11 +1,11 @@
 """Private links: `quicktest invite` makes them, `quicktest serve` answers each with its one
-session in the web form, on a real server; a wrong, expired or revoked token gets nothing,
-is logged without the token, and repeated ones are slowed down."""
+session in the web form, on a real server and on either store (SQLite, PostgreSQL); a
+wrong, expired or revoked token gets nothing, is logged without the token, and repeated
+ones are slowed down."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 import urllib.parse
@@ -60,12 +60,12 @@ def answer_over_http(base: str, token: str, number: int, option: str) -> str:
     raise AssertionError("the form did not lead on")
 
 
-def test_invite_makes_a_session_and_keeps_only_a_hash(tmp_path):
-    db = tmp_path / "s.db"
+def test_invite_makes_a_session_and_keeps_only_a_hash(store_at):
+    db = store_at
     token, session = invite(db, "Acme [legacy]", "Dana <CFO>", "--expires", "2d")
     assert len(token) >= 32  # 24 random bytes: 192 bits
-    with sqlite3.connect(db) as raw:
-        stored = " ".join(str(v) for row in raw.execute("SELECT * FROM invites") for v in row)
+    with Store(db) as store:
+        stored = " ".join(str(v) for row in store.db.execute("SELECT * FROM invites") for v in row)
     assert token not in stored
     assert Store(db).get(session).respondent == "Dana <CFO>"
     listed = quicktest("invite", "list", "--format", "json", db=db)
@@ -74,8 +74,8 @@ def test_invite_makes_a_session_and_keeps_only_a_hash(tmp_path):
     assert bad.returncode == 2 and "expected a duration such as 14d" in bad.stderr
 
 
-def test_a_link_opens_its_own_session_and_nothing_else(tmp_path):
-    db = tmp_path / "s.db"
+def test_a_link_opens_its_own_session_and_nothing_else(store_at):
+    db = store_at
     first, first_session = invite(db, "Acme", "Dana, CFO")
     second, second_session = invite(db, "Acme", "Lee, CEO")
     with serving(db) as served:
@@ -88,13 +88,13 @@ def test_a_link_opens_its_own_session_and_nothing_else(tmp_path):
     assert answers == ({"revenue_triggers": "people_always"}, {"revenue_triggers": "mixed"})
 
 
-def test_wrong_expired_and_revoked_links_get_nothing(tmp_path):
-    db = tmp_path / "s.db"
+def test_wrong_expired_and_revoked_links_get_nothing(store_at):
+    db = store_at
     revoked, _ = invite(db, "Acme", "Dana")
     gone = quicktest("invite", "list", "--format", "json", db=db).stdout.split('"id": "')[1][:8]
     assert quicktest("invite", "revoke", gone, db=db).returncode == 0
     expired, _ = invite(db, "Acme", "Lee")
-    with sqlite3.connect(db) as raw:
+    with Store(db) as store, store.writing() as raw:
         raw.execute("UPDATE invites SET expires_at = '2000-01-01T00:00:00+00:00' WHERE revoked = 0")
     with serving(db) as served:
         for token, page in ((revoked, ""), (revoked, "review"), (expired, "q1"), ("x" * 32, "")):

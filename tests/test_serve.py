@@ -1,10 +1,11 @@
 """`quicktest serve`: the real server on a loopback port. The consultant's terminal app opens
 with the key it prints and nothing else (no other site's page, no proxy, no wrong name),
-its messages and terminal sizes are bounded; off loopback it is not offered; several
-workers serve one store."""
+its messages and terminal sizes are bounded; off loopback it is not offered; two workers
+serve one store, SQLite's or PostgreSQL's, and lose no answer."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -13,19 +14,22 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import aiohttp
 import pytest
 
 from quicktest.faces.web.terminal import COLUMNS, ROWS, bounded
+from quicktest.sources.bank import load_bank
 from quicktest.sources.store import Store
 
 from .browser import Chromium
-from .conftest import ROOT
+from .conftest import QUESTIONS, ROOT
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -216,19 +220,47 @@ def test_serve_refuses_bad_choices_before_starting(cli, args, says):
     assert result.code == 2 and says in result.err
 
 
-def test_two_workers_serve_one_store(tmp_path):
-    """Each request may land on either process: none keeps anything of a respondent."""
+def test_two_workers_serve_one_store_and_every_answer_is_stored(store_at):
+    """Respondents answering all seven questions at once, each request landing on either
+    process (none keeps anything of a respondent): every answer is in the store after, on
+    an SQLite file and on a PostgreSQL database."""
     from .test_invites import answer_over_http, invite
+    from .test_web import ANSWERS
 
-    db = tmp_path / "s.db"
-    links = [invite(db, "Acme", f"Respondent {n}") for n in range(6)]
-    with serving(db, "--workers", "2") as served:
+    links = [invite(store_at, "Acme", f"Respondent {n}") for n in range(8)]
+    with serving(store_at, "--workers", "2") as served:
         assert any("2 worker processes" in line for line in served.said)
-        for token, _ in links:
-            answer_over_http(served.base, token, 1, "mixed")
+        start = threading.Barrier(len(links))
+
+        def respondent(token: str) -> list[str]:
+            start.wait()
+            return [answer_over_http(served.base, token, n, o) for n, o in ANSWERS.items()]
+
+        with ThreadPoolExecutor(len(links)) as pool:
+            led = list(pool.map(respondent, [token for token, _ in links]))
         workers = subprocess.run(
             ["pgrep", "-P", str(served.proc.pid)], capture_output=True, text=True
         ).stdout.split()
         assert len(workers) >= 2
-    with Store(db) as store:
-        assert all(dict(store.get(s).answers) == {"revenue_triggers": "mixed"} for _, s in links)
+    assert all(places[-1] == "metrics?saved=7" for places in led)
+    with Store(store_at) as store:
+        stored = [store.get(session).answers for _, session in links]
+    bank = load_bank(QUESTIONS)
+    given = {bank.questions[n - 1].id: option for n, option in ANSWERS.items()}
+    assert stored == [given] * len(links)
+
+
+def test_a_store_url_reaches_the_terminal_app_in_its_environment_not_on_its_command_line():
+    """Every user of the machine can list a process's arguments: a URL's password stays
+    out of them (serve hands the URL on in QUICKTEST_DB)."""
+    from quicktest.app.workspace import Workspace
+    from quicktest.faces.cli.commands.serve import settings_of
+
+    url = "postgresql://quicktest:s3cret@db.example.com/firm"
+    args = argparse.Namespace(
+        workers=1, url=[], host="127.0.0.1", port=8000, questions=None, open=False,
+        open_client="Open quick test",
+    )  # fmt: skip
+    settings = settings_of(args, Workspace(db=url), None)
+    assert settings.db == url
+    assert not any("s3cret" in part or "://" in part for part in settings.app_command)

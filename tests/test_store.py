@@ -1,5 +1,7 @@
-"""The session store on a real SQLite file: kills, concurrent writers, migrations, and the
-sessions command (list, show, export, import, delete)."""
+"""The session store on a real SQLite file and a real PostgreSQL database (`store_at` and
+`on_each_engine` run a test on each): kills, concurrent writers, first users, migrations,
+damaged sessions, and the sessions command (list, show, export, import, delete). What only
+a file has (its mark, a read-only disk, another program's file) is tested on SQLite."""
 
 from __future__ import annotations
 
@@ -15,15 +17,16 @@ import pytest
 
 from quicktest.domain.errors import InputError
 from quicktest.faces.cli.main import main
-from quicktest.sources.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, run_step
+from quicktest.sources.store import Store
+from quicktest.sources.store_schema import MIGRATIONS, SCHEMA_VERSION
+from quicktest.sources.store_sqlite import APPLICATION_ID
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, older_store
 
 WRITER = """
 import sys
-from pathlib import Path
 from quicktest.sources.store import Store
-store = Store(Path(sys.argv[1]))
+store = Store(sys.argv[1])
 session_id, count, tag = sys.argv[2], int(sys.argv[3]), sys.argv[4]
 for n in range(count):
     store.set_metric(session_id, "nrr", 1 + n / 1000) if tag == "slow" else None
@@ -32,12 +35,12 @@ for n in range(count):
 """
 
 
-def test_killed_mid_session_keeps_every_committed_answer(bank, tmp_path):
-    path = tmp_path / "s.db"
+def test_killed_mid_session_keeps_every_committed_answer(bank, store_at):
+    path = store_at
     store = Store(path)
     session = store.create(bank, "Acme")
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), session.id, "100000", "slow"],
+        [sys.executable, "-c", WRITER, path, session.id, "100000", "slow"],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -52,12 +55,12 @@ def test_killed_mid_session_keeps_every_committed_answer(bank, tmp_path):
     assert all(f"qslow{n}" in reopened.answers for n in range(acknowledged + 1))
 
 
-def test_two_writer_processes_at_once_lose_nothing(bank, tmp_path):
-    path = tmp_path / "s.db"
+def test_two_writer_processes_at_once_lose_nothing(bank, store_at):
+    path = store_at
     session = Store(path).create(bank, "Acme")
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), session.id, "200", tag],
+            [sys.executable, "-c", WRITER, path, session.id, "200", tag],
             stdout=subprocess.DEVNULL,
             cwd=ROOT,
         )
@@ -71,7 +74,7 @@ def test_two_writer_processes_at_once_lose_nothing(bank, tmp_path):
 def test_an_old_schema_is_migrated_forward(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
+    db.executescript(MIGRATIONS[0].sqlite)
     db.execute(
         "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, "
         "created_at, updated_at) VALUES ('abcd1234', 'Old Co', '2025-01-02', "
@@ -92,10 +95,10 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
     )
 
 
-def test_a_newer_schema_is_refused_clearly(tmp_path, cli):
-    path = tmp_path / "new.db"
-    Store(path).db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    result = cli("--db", path, "sessions", "list")
+def test_a_newer_schema_is_refused_clearly(on_each_engine, cli):
+    with Store(on_each_engine) as store:
+        store.db.set_version(SCHEMA_VERSION + 1)
+    result = cli("sessions", "list")
     assert result.code == 2
     assert "newer than this quicktest knows" in result.err
 
@@ -108,7 +111,7 @@ def test_store_where_no_file_can_be_made(tmp_path, cli):
     assert "cannot open the session store" in result.err and "--db PATH" in result.err
 
 
-def test_export_then_import_round_trips_a_session_exactly(cli, tmp_path):
+def test_export_then_import_round_trips_a_session_exactly(on_each_engine, cli, tmp_path):
     first = cli("sessions", "import", EXAMPLES / "borrowed_nrr.yaml", "--format", "json")
     original = json.loads(first.out)["id"]
     for suffix in ("yaml", "json"):
@@ -121,7 +124,7 @@ def test_export_then_import_round_trips_a_session_exactly(cli, tmp_path):
             assert a[key] == b[key], key
 
 
-def test_import_refuses_a_malformed_file_and_changes_nothing(cli, tmp_path):
+def test_import_refuses_a_malformed_file_and_changes_nothing(on_each_engine, cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("client: X\nanswers:\n  renewal_case: nope\n")
     before = cli("sessions", "list", "--format", "json").out
@@ -130,7 +133,7 @@ def test_import_refuses_a_malformed_file_and_changes_nothing(cli, tmp_path):
     assert cli("sessions", "list", "--format", "json").out == before
 
 
-def test_list_filters_by_client_and_shows_the_contract_fields(cli):
+def test_list_filters_by_client_and_shows_the_contract_fields(on_each_engine, cli):
     cli("sessions", "import", EXAMPLES / "borrowed_nrr.yaml")
     cli("sessions", "import", EXAMPLES / "healthy.yaml")
     rows = json.loads(
@@ -141,7 +144,7 @@ def test_list_filters_by_client_and_shows_the_contract_fields(cli):
     assert rows[0]["client"] == "Lumen Analytics" and rows[0]["answered"] == 7
 
 
-def test_unknown_session_id_suggests_the_near_one(cli):
+def test_unknown_session_id_suggests_the_near_one(on_each_engine, cli):
     session = cli("sessions", "import", EXAMPLES / "healthy.yaml").out.strip()
     typo = session[:-1] + ("0" if session[-1] != "0" else "1")
     for command in (("show", typo), ("export", typo, "-o", "x.yaml"), ("delete", typo)):
@@ -151,14 +154,14 @@ def test_unknown_session_id_suggests_the_near_one(cli):
     assert cli("sessions", "delete", session[:4]).out.strip() == f"deleted {session}"
 
 
-def test_sessions_show_prints_the_read(cli):
+def test_sessions_show_prints_the_read(on_each_engine, cli):
     session = cli("sessions", "import", EXAMPLES / "vibe_revenue.yaml").out.strip()
     out = cli("sessions", "show", session).out
     assert f"Session {session} (finished" in out and "Dominant pattern: Vibe Revenue" in out
 
 
-def test_import_then_the_app_store_sees_it_in_another_process(cli, tmp_path):
-    db = tmp_path / "shared.db"
+def test_import_then_the_app_store_sees_it_in_another_process(store_at, cli):
+    db = store_at
     cli("--db", db, "sessions", "import", EXAMPLES / "healthy.yaml")
     proc = subprocess.run(
         [
@@ -204,7 +207,7 @@ def _files(folder: Path) -> dict[str, bytes]:
         ("CREATE TABLE notes (body TEXT)", "INSERT INTO notes VALUES ('keep me')"),
         ("PRAGMA application_id = 1", "CREATE TABLE t (x)"),
         ("PRAGMA user_version = 7",),
-        (*MIGRATIONS[0].split(";")[:1], "PRAGMA application_id = 42"),
+        (*MIGRATIONS[0].sqlite.split(";")[:1], "PRAGMA application_id = 42"),
     ],
     ids=["own-sessions-table", "other-tables", "other-mark", "empty-but-versioned", "marked"],
 )
@@ -256,9 +259,7 @@ def test_a_new_or_empty_file_becomes_a_marked_store(cli, tmp_path, made):
 def test_a_store_made_before_the_mark_is_adopted(cli, tmp_path, version):
     """Every store an earlier quicktest made (tables exactly ours, no mark) keeps working."""
     path = tmp_path / "old.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    for step in MIGRATIONS[:version]:
-        run_step(db, step)
+    db = older_store(path, version)
     state = "done" if version < 5 else "finished"  # what that version wrote
     db.execute(
         "INSERT INTO sessions (id, client, date, state, bank_id, bank_version, created_at, "
@@ -281,20 +282,19 @@ def _first_use(path: str, barrier) -> None:
     sys.exit(main(["sessions", "import", str(EXAMPLES / "healthy.yaml"), "--db", path]))
 
 
-def test_ten_first_users_of_a_new_store_all_succeed(tmp_path):
+def test_ten_first_users_of_a_new_store_all_succeed(store_at):
     """The store is made once, under the write lock, whoever comes first."""
-    path = tmp_path / "new.db"
     processes = multiprocessing.get_context("fork")
     barrier = processes.Barrier(10)
-    users = [processes.Process(target=_first_use, args=(str(path), barrier)) for _ in range(10)]
+    users = [processes.Process(target=_first_use, args=(store_at, barrier)) for _ in range(10)]
     for user in users:
         user.start()
     for user in users:
         user.join()
     assert [user.exitcode for user in users] == [0] * 10
-    with Store(path) as store:
+    with Store(store_at) as store:
         assert len(store.list()) == 10
-        assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert store.db.version() == SCHEMA_VERSION
 
 
 # --- a session this version cannot read is named; the others are read as usual ------------
@@ -317,17 +317,19 @@ DAMAGES = [
 
 
 @pytest.mark.parametrize(("damage", "field", "what"), DAMAGES)
-def test_a_damaged_session_is_named_and_the_others_still_work(cli, tmp_path, damage, field, what):
-    path = tmp_path / "s.db"
+def test_a_damaged_session_is_named_and_the_others_still_work(
+    store_at, cli, tmp_path, damage, field, what
+):
+    path = store_at
+    if "x'ff'" in damage and path.startswith("postgresql://"):
+        pytest.skip("a PostgreSQL text column holds text only: bytes cannot get in")
     good = [
         cli("--db", path, "sessions", "import", EXAMPLES / name).out.strip()
         for name in ("healthy.yaml", "vibe_revenue.yaml")
     ]
     bad = cli("--db", path, "sessions", "import", EXAMPLES / "borrowed_nrr.yaml").out.strip()
-    db = sqlite3.connect(path)
-    with db:
+    with Store(path) as store, store.writing() as db:  # the store's own SQL, on either engine
         db.execute(damage, (bad,))
-    db.close()
     listed = cli("--db", path, "sessions", "list", "--format", "json")
     assert listed.code == 0
     assert sorted(s["id"] for s in json.loads(listed.out)) == sorted(good)
@@ -363,17 +365,47 @@ def test_a_store_another_process_holds_is_refused_up_front(tmp_path):
     store.close()
 
 
-def test_set_names_corrects_who_answered_and_keeps_everything_else(bank, tmp_path):
+def test_set_names_corrects_who_answered_and_keeps_everything_else(bank, store_at):
     """A name corrected after the fact (the review's names form): the session's client,
     respondent and role change, its answers and metrics stay, a client new to the store gets
     its record as written, and None clears a name."""
-    store = Store(tmp_path / "s.db")
+    store = Store(store_at)
     session = store.create(bank, "Acme Analytcs", "Dana", role="CFO")
     store.set_answer(session.id, "renewal_case", "activity")
     store.set_metric(session.id, "nrr", 1.05)
     store.set_names(session.id, "Acme Analytics", "Dana Lee", None)
-    again = Store(tmp_path / "s.db").get(session.id)
+    again = Store(store_at).get(session.id)
     assert (again.client, again.respondent, again.role) == ("Acme Analytics", "Dana Lee", None)
     assert again.answers == {"renewal_case": "activity"} and again.metrics == {"nrr": 1.05}
     assert "Acme Analytics" in [c.name for c in store.clients()]
     assert [s.id for s in store.list(client="acme analytics")] == [session.id]
+
+
+def test_an_sqlite_store_never_loads_psycopg(tmp_path):
+    """psycopg is imported for a postgresql:// store only."""
+    code = (
+        "import sys\nfrom quicktest.faces.cli.main import main\n"
+        f"main(['sessions', 'list', '--db', {str(tmp_path / 's.db')!r}])\n"
+        "print('psycopg' in sys.modules, file=sys.stderr)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert ran.stderr.strip() == "False"
+
+
+def test_an_id_or_a_prefix_is_looked_up_in_the_index_not_by_reading_every_session(bank, store_at):
+    """What the engine plans for resolve's two queries: a search of the primary key (on
+    PostgreSQL told to avoid a scan, which it prefers for a table this small)."""
+    from quicktest.sources.store import BY_ID, BY_PREFIX
+
+    with Store(store_at) as store:
+        for _ in range(20):
+            store.create(bank, "Acme")
+        with store.writing() as db:
+            for query, params in ((BY_ID, ("abcd1234",)), (BY_PREFIX, ("ab", "abg"))):
+                if store_at.startswith("postgresql://"):
+                    db.execute("SET LOCAL enable_seqscan = off")
+                    plan = " ".join(r[0] for r in db.execute(f"EXPLAIN {query}", params))
+                    assert "Index" in plan and "Seq Scan" not in plan, plan
+                else:
+                    plan = " ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {query}", params))
+                    assert "USING COVERING INDEX" in plan and "SCAN" not in plan, plan

@@ -512,7 +512,7 @@ async def test_a_revenue_file_enters_every_read_by_the_rule_score_uses(bank, sto
         read = app.read().read
         assert read.metrics.given["grr"] == report.metrics.given["grr"]
         assert any(n.startswith("grr: ") and "replaces the given 90%" in n for n in read.notes)
-    stored = Store(store.path).get(session.id).metrics
+    stored = Store(store.location).get(session.id).metrics
     assert dict(stored) == {"grr": 0.9}
 
 
@@ -544,5 +544,5 @@ async def test_try_another_answer_live_and_esc_back_to_the_saved_read(bank, stor
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen) and text(app, "#dominant") == saved
-    stored = Store(store.path).get(session.id)
+    stored = Store(store.location).get(session.id)
     assert stored.answers == ALL_FIRST and stored.metrics["grr"] == 0.65

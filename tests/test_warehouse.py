@@ -1,16 +1,11 @@
 """The cohort query where the data lives: printed in four dialects, and run on a real
-PostgreSQL server (Debian's, started in a temporary folder on a Unix socket) with the same
-figures as the embedded engine."""
+PostgreSQL server (Debian's, started in a temporary folder on a Unix socket by
+tests/postgres.py, one for the whole test session) with the same figures as the embedded
+engine."""
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 import sqlglot
@@ -18,39 +13,10 @@ import sqlglot
 from .conftest import DATA
 
 
-def _postgres_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return Path(found[-1]).parent if found else None
-
-
 @pytest.fixture(scope="module")
-def postgres():
-    """A PostgreSQL server of our own; its URL. As root, it runs as the postgres user, in a
-    folder of its own under the system's temporary folder (pytest's are root's alone)."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (.ci/setup --dev installs it)")
-    folder = Path(tempfile.mkdtemp(prefix="quicktest-pg-"))
-    data, socket = folder / "data", folder / "socket"
-    socket.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        shutil.chown(socket, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    run = lambda *args: subprocess.run([*as_user, *args], check=True, capture_output=True)  # noqa: E731
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust")
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D", str(data), "-w", "-l", str(folder / "log"),
-        "-o", f"-k {socket} -c listen_addresses=''",
-        "start",
-    )  # fmt: skip
-    try:
-        yield f"postgresql://postgres@/postgres?host={socket}"
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+def postgres(postgres_server) -> str:
+    """A database of this module's own on the tests' PostgreSQL server; its URL."""
+    return postgres_server.url(postgres_server.new_database())
 
 
 def _load(url: str, rows: list[tuple[str, str, float]]) -> None:

@@ -1,8 +1,9 @@
 """The respondents' web form, in process (Starlette's test client on the real app and a
-real store): a private link answered end to end, resumed, skipped and reviewed; metrics
-shown as understood; the respondent's read and PDF; and everything it must refuse: another
-site's form, another host's name, a forged or borrowed form token, a revoked or expired
-link (the clock handed in), another respondent's session."""
+real store, an SQLite file and a PostgreSQL database in turn): a private link answered end
+to end, resumed, skipped and reviewed; metrics shown as understood; the respondent's read
+and PDF; and everything it must refuse: another site's form, another host's name, a forged
+or borrowed form token, a revoked or expired link (the clock handed in), another
+respondent's session."""
 
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ class Clock:
 
 
 @pytest.fixture
-def site(tmp_path):
-    """The web face on a fresh store, a clock the test moves, and a way to make links."""
-    db = str(tmp_path / "s.db")
+def site(store_at):
+    """The web face on a fresh store (an SQLite file, then a PostgreSQL database), a clock
+    the test moves, and a way to make links."""
+    db = store_at
     clock = Clock()
     settings = Settings(
         questions=None,
@@ -68,7 +70,7 @@ def site(tmp_path):
             here.close()
 
         def session(self, session_id: str):
-            with Store(tmp_path / "s.db") as store:
+            with Store(db) as store:
                 return store.get(session_id)
 
     yield Site(), clock

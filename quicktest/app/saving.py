@@ -1,7 +1,7 @@
 """Store writes off the UI thread, in order, with a short lock wait.
 
 Each change is queued and written by one background thread on its own connection; the
-screen never waits for SQLite. A write that fails (a lock held elsewhere, a disk gone
+screen never waits for the store. A write that fails (a lock held elsewhere, a disk gone
 read-only) stays queued with every change after it and is tried again, so the order holds
 and nothing given is dropped while the app runs; the app shows "not saved" until it lands.
 """
@@ -13,7 +13,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from quicktest.domain.errors import InputError
@@ -23,9 +22,10 @@ LOCK_WAIT = 0.5  # seconds a write waits for another process's lock before givin
 
 
 class Saver:
-    def __init__(self, path: Path, report: Callable[[str, str], None]) -> None:
-        """`report(state, reason)` is called from the writing thread after each attempt."""
-        self.path = path
+    def __init__(self, location: str, report: Callable[[str, str], None]) -> None:
+        """Writes to the store at `location` (a path or a postgresql:// URL); `report(state,
+        reason)` is called from the writing thread after each attempt."""
+        self.location = location
         self.report = report
         self.pending: deque[tuple[str, tuple[Any, ...]]] = deque()
         self.lock = threading.Lock()
@@ -51,7 +51,7 @@ class Saver:
                 method, args = self.pending[0]
             try:
                 if self.store is None:
-                    self.store = Store(self.path, lock_wait=LOCK_WAIT)
+                    self.store = Store(self.location, lock_wait=LOCK_WAIT)
                 getattr(self.store, method)(*args)
             except InputError as exc:
                 self.report("not saved", exc.message)

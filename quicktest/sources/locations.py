@@ -6,6 +6,7 @@ Plain `os.path` strings: `pathlib` costs start-up time that `quicktest score` ca
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -69,3 +70,38 @@ def default_store_path() -> str:
     from platformdirs import user_data_dir
 
     return os.path.join(user_data_dir("quicktest", appauthor=False), "sessions.db")
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(location: str) -> bool:
+    """Whether a store location names a PostgreSQL server rather than a file."""
+    return location.startswith(SERVER_SCHEMES)
+
+
+# scheme://user:password@host...: to the last "@", so that a password holding one is hidden
+_USER_PASSWORD = re.compile(r"^([^:/?#]+://[^:/?#@]*):(.*)@")
+
+
+def passwords_in(location: str) -> set[str]:
+    """The passwords a store URL holds (in its user part or as ?password=), as written and
+    decoded; read without a URL parser, which would refuse a URL libpq may quote back."""
+    from urllib.parse import unquote
+
+    found = _USER_PASSWORD.match(location)
+    given = [found.group(2)] if found else []
+    query = location.partition("?")[2]
+    given += [p.partition("=")[2] for p in query.split("&") if p.lower().startswith("password=")]
+    return {form for value in given if value for form in (value, unquote(value))}
+
+
+def shown_location(location: str) -> str:
+    """A store location as a message may show it: a URL without its password, whether in
+    its user part (user:secret@host) or among its parameters (?password=secret)."""
+    if "://" not in location:
+        return location
+    shown = _USER_PASSWORD.sub(r"\1@", location)
+    base, mark, query = shown.partition("?")
+    kept = [p for p in query.split("&") if not p.lower().startswith("password=")]
+    return f"{base}{mark}{'&'.join(kept)}" if any(kept) else base

@@ -1,308 +1,95 @@
-"""Sessions in SQLite: every answer and metric committed the moment it is given.
+"""The session store: every answer and metric committed the moment it is given, in one
+SQLite file (the embedded default) or on a PostgreSQL server several machines share.
 
-The file is ours alone: SQLite's `PRAGMA application_id` marks it as a quicktest store, and
-quicktest writes only to a new or empty file or to its own store (marked, or made before the
-mark and holding exactly our tables). Any other file is refused without a byte changed.
-WAL mode lets several processes use one store at once; the schema version lives in
-`PRAGMA user_version`, and older stores are migrated forward, under a write lock, when opened.
-A stored session this version cannot read (damaged, or written by a newer quicktest) is set
-apart and named (`Damaged`); the others are read as usual.
+One API for both: the SQL below is written once, plain enough for both engines, and what
+differs (connecting, locking, where the version and the mark of ownership are kept) lives
+in the engine's adapter (`store_sqlite.py`, `store_postgresql.py`; see `store_database.py`).
+The schema and its migrations are the same on both (`store_schema.py`). A stored session
+this version cannot read (damaged, or written by a newer quicktest) is set apart and named
+(`Damaged`); the others are read as usual.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import math
-import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.client import Client, fold
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
-from quicktest.domain.session import FINISHED, IN_PROGRESS, STORED_STATES, Damaged, Listing, Session
-from quicktest.domain.units import Value, bounds, format_value, in_bounds, plain
-from quicktest.sources.locations import default_store_path
+from quicktest.domain.session import FINISHED, IN_PROGRESS, STORED_STATES, Listing, Session
+from quicktest.domain.units import plain
+from quicktest.sources.locations import default_store_path, is_server_url, shown_location
+from quicktest.sources.store_database import Database
+from quicktest.sources.store_reading import load_sessions
 
-WRITABLE_PLACE = "use --db PATH or QUICKTEST_DB to choose a writable place"
-
-# Each step takes the store from version N to N + 1; never edit a step once released. A step
-# is SQL, or the name of a function below that needs Python (folding names, which SQL cannot).
-MIGRATIONS = (
-    """
-    CREATE TABLE sessions (
-        id TEXT PRIMARY KEY,
-        client TEXT, respondent TEXT, date TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'in progress',
-        bank_id TEXT NOT NULL, bank_version TEXT NOT NULL,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
-    );
-    CREATE TABLE answers (
-        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        question_id TEXT NOT NULL, option_id TEXT NOT NULL, answered_at TEXT NOT NULL,
-        PRIMARY KEY (session_id, question_id)
-    );
-    CREATE TABLE metrics (
-        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        name TEXT NOT NULL, value TEXT NOT NULL,
-        PRIMARY KEY (session_id, name)
-    );
-    """,
-    """
-    ALTER TABLE sessions ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX sessions_by_client ON sessions (client);
-    """,
-    # the exact bank a session was answered with (a hash of its files); '' when not known
-    """
-    ALTER TABLE sessions ADD COLUMN bank_digest TEXT NOT NULL DEFAULT '';
-    """,
-    # private links for remote respondents: only a hash of each token is kept
-    """
-    CREATE TABLE invites (
-        id TEXT PRIMARY KEY,
-        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        token_hash TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
-        revoked INTEGER NOT NULL DEFAULT 0, hold INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-    # clients as records of their own (the name as first written, what the consultant set),
-    # respondents' roles, and "finished" for what was "done"
-    """
-    ALTER TABLE sessions ADD COLUMN role TEXT;
-    UPDATE sessions SET state = 'finished' WHERE state = 'done';
-    CREATE TABLE clients (
-        key TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        anonymity INTEGER NOT NULL DEFAULT 0,
-        sponsor TEXT,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE client_tags (
-        client_key TEXT NOT NULL REFERENCES clients(key) ON DELETE CASCADE,
-        tag TEXT NOT NULL,
-        PRIMARY KEY (client_key, tag)
-    );
-    """,
-    # a client record for every client the sessions already name, as first written
-    "_clients_of_sessions",
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-# "QkTs" in the SQLite header (offset 68): this file is a quicktest session store.
-APPLICATION_ID = 0x516B5473
-_SQLITE = b"SQLite format 3\x00"
-_NOT_OURS = "nothing was changed (use --db PATH or QUICKTEST_DB to choose another store)"
-
-
-class _Unreadable(Exception):
-    def __init__(self, field: str, what: str) -> None:
-        super().__init__(what)
-        self.field, self.what = field, what
+# A session id is eight lowercase hex digits (`new_session`). Every id that starts with a
+# hex prefix p sorts from p up to p + "g" in any collation (bytewise, or a language's), so
+# a prefix is looked up as that range of the primary key's index.
+_HEX = frozenset("0123456789abcdef")
+_PAST_HEX = "g"
+BY_ID = "SELECT id FROM sessions WHERE id = ?"
+BY_PREFIX = "SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id"
 
 
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def _marked(db: sqlite3.Connection) -> bool:
-    """Whether the file is marked as a quicktest store."""
-    return bool(db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
-
-
-def _version(db: sqlite3.Connection) -> int:
-    """The store's schema version; one newer than this quicktest knows is refused."""
-    version: int = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise sqlite3.DatabaseError(
-            f"store schema version {version} is newer than this quicktest knows "
-            f"({SCHEMA_VERSION}); upgrade quicktest"
+def open_database(location: str, lock_wait: float) -> Database:
+    """The engine a location names: a postgresql:// URL, else an SQLite file."""
+    if is_server_url(location):
+        try:
+            from quicktest.sources.store_postgresql import open_postgresql
+        except ImportError:
+            raise InputError(
+                "a PostgreSQL session store needs the postgres extra, which is not installed: "
+                "pip install 'quicktest[postgres]' (or run .ci/setup)",
+                shown_location(location),
+            ) from None
+        return open_postgresql(location, lock_wait)
+    if "://" in location:
+        raise InputError(
+            "expected a file or a postgresql:// URL for the session store",
+            shown_location(location),
+            field="--db",
         )
-    return version
+    from quicktest.sources.store_sqlite import open_sqlite
 
-
-def _ours(db: sqlite3.Connection) -> bool:
-    """Whether quicktest may write to this database: marked as ours; or unmarked and empty;
-    or unmarked with exactly the tables of one of our versions (a store made before the
-    mark). Anything else is another program's."""
-    (mark,) = db.execute("PRAGMA application_id").fetchone()
-    (version,) = db.execute("PRAGMA user_version").fetchone()
-    if mark:
-        return bool(mark == APPLICATION_ID)
-    if version == 0:
-        return db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-    return version <= SCHEMA_VERSION and _tables(db) == _schema(version)
-
-
-def _tables(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Each table's columns: name, type, not null, default and key, as SQLite reports them."""
-    names = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' "
-        "ESCAPE '!' ORDER BY name"
-    ).fetchall()
-    return {
-        name: db.execute("SELECT * FROM pragma_table_info(?)", (name,)).fetchall()
-        for (name,) in names
-    }
-
-
-def run_step(db: sqlite3.Connection, step: str) -> None:
-    """One migration step: its SQL statements, or its function."""
-    if step.startswith("_"):
-        _PYTHON_STEPS[step](db)
-        return
-    for statement in step.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _clients_of_sessions(db: sqlite3.Connection) -> None:
-    """A client record for each client the sessions name, as its earliest session wrote it."""
-    rows = db.execute(
-        "SELECT client, created_at FROM sessions WHERE client IS NOT NULL "
-        "ORDER BY created_at, rowid"
-    ).fetchall()
-    for name, created in rows:
-        if isinstance(name, str) and fold(name):
-            db.execute(
-                "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
-                "ON CONFLICT (key) DO NOTHING",
-                (fold(name), name, created),
-            )
-
-
-_PYTHON_STEPS = {"_clients_of_sessions": _clients_of_sessions}
-
-
-@cache
-def _schema(version: int) -> dict[str, list[tuple[Any, ...]]]:
-    """The tables a store of `version` holds: made by its migrations in memory."""
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for step in MIGRATIONS[:version]:
-            run_step(db, step)
-        return _tables(db)
-    finally:
-        db.close()
+    return open_sqlite(Path(location), lock_wait)
 
 
 class Store:
-    """A session store in one SQLite file."""
+    """A session store: an SQLite file or a PostgreSQL database."""
 
-    db: sqlite3.Connection
+    db: Database
 
     def __init__(
         self,
-        path: Path | None = None,
+        location: str | Path | None = None,
         lock_wait: float = 10.0,
         today: Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
-        """Open (or create) the store; a write waits up to `lock_wait` seconds for another
-        process's lock (the app waits briefly and says "not saved" rather than freeze).
-        `today` dates a session given no date (tests hand in a fixed day).
+        """Open (or create) the store at a path or postgresql:// URL; a write waits up to
+        `lock_wait` seconds for another process's lock (the app waits briefly and says "not
+        saved" rather than freeze). `today` dates a session given no date (tests hand in a
+        fixed day).
 
-        Raises InputError for a file that is not ours (changing nothing), a store of a newer
-        version, and a store that cannot be opened or created."""
+        Raises InputError for a store that is not ours (changing nothing), a store of a
+        newer version, and a store that cannot be opened, created or reached."""
         self.today = today
-        self.path = path or Path(default_store_path())
-        # A store on a read-only disk (or that we may not write) opens for reading: its
-        # sessions can still be listed, shown, exported and reported; writes are refused.
-        writable = os.access(self.path.parent, os.W_OK)
-        self.read_only = self.path.is_file() and not (writable and os.access(self.path, os.W_OK))
-        if self.path.parent.is_dir() and not self.path.exists() and not writable:
-            raise InputError(
-                f"cannot create the session store: its folder is on a read-only disk or "
-                f"you cannot write to it ({WRITABLE_PLACE})",
-                str(self.path),
-            )
-        db = None
-        try:
-            self._refuse_another_programs_file()
-            if self.read_only:
-                db = self._open_read_only()
-            else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=lock_wait, isolation_level=None)
-                db.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
-            self.db = db
-            db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-            if not self.read_only:
-                db.execute("PRAGMA journal_mode = WAL")
-        except BaseException as exc:
-            if db is not None:
-                db.close()
-            if isinstance(exc, sqlite3.Error | OSError):
-                raise InputError(
-                    f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(self.path)
-                ) from None
-            raise
+        self.location = str(location or default_store_path())  # may hold a password
+        self.db = open_database(self.location, lock_wait)
 
-    def _refuse_another_programs_file(self) -> None:
-        """Refuse, without changing a byte, a file quicktest must not write: anything but a
-        new or empty file, a store marked as ours, or an older store made before the mark
-        whose tables are exactly ours. The header is read directly; only an unmarked SQLite
-        file is opened, read-only, to see its tables."""
-        try:
-            with self.path.open("rb") as file:
-                header = file.read(100)
-        except FileNotFoundError:
-            return
-        if not header:
-            return
-        if len(header) < 100 or not header.startswith(_SQLITE):
-            raise InputError(
-                f"is not a quicktest session store (not an SQLite file); {_NOT_OURS}",
-                str(self.path),
-            )
-        if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
-            return
-        look = sqlite3.connect(self._looking_uri(), uri=True, isolation_level=None)
-        try:
-            ours = _ours(look)
-        finally:
-            look.close()
-        if not ours:
-            raise self._another_programs()
-
-    def _looking_uri(self) -> str:
-        """How to look at a file without leaving anything behind: as a fixed file, unless a
-        write-ahead log beside it holds changes not yet in it (then read with the log, whose
-        files already exist)."""
-        uri = self.path.absolute().as_uri()
-        log, index = (self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
-        live = log.is_file() and log.stat().st_size and index.is_file()
-        return f"{uri}?mode=ro" if live else f"{uri}?immutable=1"
-
-    def _another_programs(self) -> InputError:
-        return InputError(
-            f"belongs to another program: it is an SQLite database, not a quicktest session "
-            f"store; {_NOT_OURS}",
-            str(self.path),
-        )
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        """Open without the WAL's shared-memory file, which a read-only folder cannot hold.
-
-        That skips the write-ahead log, so a log still holding sessions (left by a process that
-        was killed) must be merged first, on a writable disk.
-        """
-        log = self.path.with_name(self.path.name + "-wal")
-        if log.is_file() and log.stat().st_size:
-            raise sqlite3.OperationalError(
-                f"it is read-only and {log.name} holds sessions not yet merged into it; copy "
-                "both files to a writable folder and open them there once"
-            )
-        return sqlite3.connect(
-            f"{self.path.absolute().as_uri()}?immutable=1", uri=True, isolation_level=None
-        )
+    @property
+    def where(self) -> str:
+        """The store as messages name it: its path, or its URL without the password."""
+        return self.db.where
 
     def close(self) -> None:
         self.db.close()
@@ -313,62 +100,17 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _cannot_write(self) -> InputError:
-        return InputError(
-            f"cannot write to the session store: it is on a read-only disk, or you may not "
-            f"write to it or its folder; its sessions can be read, not changed ({WRITABLE_PLACE})",
-            str(self.path),
-        )
-
     def check_writable(self) -> None:
         """Raise, before a command starts, the InputError its first write would raise: the
-        store is on a read-only disk or may not be written, or another process holds its
-        write lock for longer than the lock wait."""
-        with self.writing():
-            pass
+        store may not be written (a read-only disk, a server that takes no writes, a role
+        that may only read), or another process holds its write lock past the lock wait."""
+        self.db.check_writable()
 
     @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
+    def writing(self) -> Iterator[Database]:
         """One transaction, committed on leaving: a killed process loses nothing before it."""
-        if self.read_only:
-            raise self._cannot_write()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            yield self.db
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise InputError(f"cannot write to the session store: {exc}", str(self.path)) from None
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
-
-    def _migrate(self) -> None:
-        """Bring the store to this version and mark it as ours, under the write lock (taken
-        before the version is read), so that any number of processes opening a new store at
-        once find it made exactly once."""
-        db = self.db
-        if _marked(db) and _version(db) == SCHEMA_VERSION:
-            return
-        if self.read_only:
-            if _version(db) == SCHEMA_VERSION:
-                return  # a store made before the mark: read it as it is
-            raise self._cannot_write()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if not _ours(db):  # made by another program since it was looked at
-                raise self._another_programs()
-            for step in range(_version(db), SCHEMA_VERSION):
-                run_step(db, MIGRATIONS[step])
-                db.execute(f"PRAGMA user_version = {step + 1}")
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+        with self.db.writing() as db:
+            yield db
 
     # --- sessions ---------------------------------------------------------------------------
 
@@ -389,24 +131,30 @@ class Store:
         )
 
     def resolve(self, session_id: str) -> str:
-        """A full session id from an id or a unique prefix; unknown ids get a hint."""
-        ids = [row[0] for row in self.db.execute("SELECT id FROM sessions")]
-        if session_id in ids:
+        """A full session id from an id or a unique prefix; unknown ids get a hint. The
+        exact id and a prefix are each one lookup in the primary key's index; only an
+        unknown id reads every id, for the near one to suggest."""
+        exact = self.db.execute(BY_ID, (session_id,))
+        if exact.fetchone():
             return session_id
-        matches = sorted(i for i in ids if i.startswith(session_id)) if session_id else []
+        matches = []
+        if session_id and set(session_id) <= _HEX:
+            rows = self.db.execute(BY_PREFIX, (session_id, session_id + _PAST_HEX))
+            matches = sorted(i for (i,) in rows if i.startswith(session_id))
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise InputError(
                 f"session id {session_id!r} is ambiguous: it starts {len(matches)} sessions "
                 f"({', '.join(matches[:10])}{', …' if len(matches) > 10 else ''})",
-                str(self.path),
+                self.where,
                 hint="give more of the id",
             )
+        ids = [i for (i,) in self.db.execute("SELECT id FROM sessions")]
         hint = did_you_mean(session_id, ids) or (
             "see quicktest sessions list" if ids else "the store has no sessions yet"
         )
-        raise InputError(f"unknown session id {session_id!r}", str(self.path), hint=hint)
+        raise InputError(f"unknown session id {session_id!r}", self.where, hint=hint)
 
     # --- clients ----------------------------------------------------------------------------
 
@@ -439,7 +187,7 @@ class Store:
             raise InputError(
                 f"client {name!r} is ambiguous: it matches {len(partial)} clients "
                 f"({'; '.join(c.name for c in partial[:10])})",
-                str(self.path),
+                self.where,
                 field="--client",
                 hint="give the whole name",
             )
@@ -451,7 +199,7 @@ class Store:
         if not found:
             raise InputError(
                 f"no sessions for client {name!r}",
-                str(self.path),
+                self.where,
                 field="--client",
                 hint=did_you_mean(name, [c.name for c in self.clients()])
                 or "see quicktest clients list",
@@ -495,12 +243,16 @@ class Store:
     def get(self, session_id: str) -> Session:
         """One session by id or unique prefix; InputError naming the field of one this
         version cannot read."""
-        listing = self._load("id = ?", [self.resolve(session_id)])
+        listing = self._load("id = ?", [session_id])  # a whole id, as the web form gives
+        if not (listing.sessions or listing.damaged):
+            listing = self._load("id = ?", [self.resolve(session_id)])
+        if not (listing.sessions or listing.damaged):  # deleted since it was found
+            raise InputError(f"unknown session id {session_id!r}", self.where)
         if listing.damaged:
             raise InputError(
                 f"{listing.damaged[0]}; this version of quicktest cannot read it (the store's "
                 "other sessions are read as usual)",
-                str(self.path),
+                self.where,
             )
         (session,) = listing.sessions
         return session
@@ -530,62 +282,25 @@ class Store:
         return sorted(n for (n,) in names if isinstance(n, str) and fold(n) == key)
 
     def _load(self, where: str, params: list[str]) -> Listing:
-        """The sessions matching `where`, with their answers and metrics, in three queries;
-        each one this version cannot read is set apart with its first fault."""
-        chosen = f"SELECT id FROM sessions WHERE {where}"
-        rows = self.db.execute(
-            "SELECT id, client, respondent, date, state, bank_id, bank_version, position, "
-            "bank_digest, role, "
-            "EXISTS (SELECT 1 FROM invites WHERE invites.session_id = sessions.id) "
-            f"FROM sessions WHERE {where} ORDER BY date DESC, updated_at DESC, rowid DESC",
-            params,
-        ).fetchall()
-        answers: dict[str, dict[str, str]] = {row[0]: {} for row in rows}
-        metrics: dict[str, dict[str, Value]] = {row[0]: {} for row in rows}
-        damaged: dict[str, Damaged] = {}
+        """The sessions matching `where`, with their answers and metrics, read from one
+        snapshot of the store (a session written meanwhile is wholly in or wholly out)."""
+        with self.db.reading():
+            return load_sessions(self.db, where, params)
 
-        def unreadable(session_id: str, fault: _Unreadable) -> None:
-            damaged.setdefault(session_id, Damaged(session_id, fault.field, fault.what))
-
-        for row in rows:
-            try:
-                _check_session(row)
-            except _Unreadable as fault:
-                unreadable(row[0], fault)
-        for session_id, question_id, option_id in self.db.execute(
-            "SELECT session_id, question_id, option_id FROM answers "
-            f"WHERE session_id IN ({chosen}) ORDER BY answered_at, rowid",
-            params,
-        ):
-            if isinstance(question_id, str) and isinstance(option_id, str):
-                answers[session_id][question_id] = option_id
-            else:
-                unreadable(session_id, _Unreadable(f"answers.{question_id}", _not_text(option_id)))
-        for session_id, name, value in self.db.execute(
-            f"SELECT session_id, name, value FROM metrics WHERE session_id IN ({chosen})", params
-        ):
-            try:
-                metrics[session_id][name] = _stored_metric(name, value)
-            except _Unreadable as fault:
-                unreadable(session_id, fault)
-        return Listing(
-            [
-                Session.of(
-                    *row[:10], bool(row[10]), answers=answers[row[0]], metrics=metrics[row[0]]
-                )
-                for row in rows
-                if row[0] not in damaged
-            ],
-            [damaged[row[0]] for row in rows if row[0] in damaged],
+    def _touch(self, db: Database, session_id: str, position: int | None = None) -> None:
+        """The session changed now (and resumes at `position`, when given). Written first in
+        each change, so that on PostgreSQL the session's row is locked before its answers
+        or metrics: two writers of one session wait in turn, never for each other."""
+        db.execute(
+            "UPDATE sessions SET position = COALESCE(?, position), updated_at = ? WHERE id = ?",
+            (position, _now(), session_id),
         )
-
-    def _touch(self, db: sqlite3.Connection, session_id: str) -> None:
-        db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
 
     def set_answer(
         self, session_id: str, question_id: str, option_id: str | None, position: int | None = None
     ) -> None:
         with self.writing() as db:
+            self._touch(db, session_id, position)
             if option_id is None:
                 db.execute(
                     "DELETE FROM answers WHERE session_id = ? AND question_id = ?",
@@ -593,14 +308,11 @@ class Store:
                 )
             else:
                 db.execute(
-                    "INSERT INTO answers VALUES (?,?,?,?) ON CONFLICT (session_id, "
-                    "question_id) DO UPDATE SET option_id = excluded.option_id, "
-                    "answered_at = excluded.answered_at",
+                    "INSERT INTO answers (session_id, question_id, option_id, answered_at) "
+                    "VALUES (?,?,?,?) ON CONFLICT (session_id, question_id) DO UPDATE SET "
+                    "option_id = excluded.option_id, answered_at = excluded.answered_at",
                     (session_id, question_id, option_id, _now()),
                 )
-            if position is not None:
-                db.execute("UPDATE sessions SET position = ? WHERE id = ?", (position, session_id))
-            self._touch(db, session_id)
 
     def set_position(self, session_id: str, position: int) -> None:
         with self.writing() as db:
@@ -612,26 +324,27 @@ class Store:
         if name not in INPUTS:
             raise InputError("unknown metric", field=name, hint=did_you_mean(name, INPUTS))
         with self.writing() as db:
+            self._touch(db, session_id)
             if value is None:
                 db.execute(
                     "DELETE FROM metrics WHERE session_id = ? AND name = ?", (session_id, name)
                 )
             else:
-                stored = json.dumps(plain(value))
                 db.execute(
-                    "INSERT INTO metrics VALUES (?,?,?) ON CONFLICT (session_id, name) "
-                    "DO UPDATE SET value = excluded.value",
-                    (session_id, name, stored),
+                    "INSERT INTO metrics (session_id, name, value) VALUES (?,?,?) "
+                    "ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value",
+                    (session_id, name, json.dumps(plain(value))),
                 )
-            self._touch(db, session_id)
 
     def set_state(self, session_id: str, state: str) -> None:
         """Store whether a session is finished (IN_PROGRESS or FINISHED)."""
         if state not in STORED_STATES:
             raise ValueError(f"a stored state is one of {STORED_STATES}, not {state!r}")
         with self.writing() as db:
-            db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
-            self._touch(db, session_id)
+            db.execute(
+                "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ?",
+                (state, _now(), session_id),
+            )
 
     def delete(self, session_id: str) -> str:
         session_id = self.resolve(session_id)
@@ -673,12 +386,7 @@ class Store:
         """Write a new session with its answers and metrics, and its client's record when the
         client is new (its name as this session writes it), in one transaction."""
         with self.writing() as db:
-            if session.client and fold(session.client):
-                db.execute(
-                    "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
-                    "ON CONFLICT (key) DO NOTHING",
-                    (fold(session.client), session.client, _now()),
-                )
+            _record_client(db, session.client)
             db.execute(
                 "INSERT INTO sessions (id, client, respondent, role, date, state, bank_id, "
                 "bank_version, bank_digest, position, created_at, updated_at) "
@@ -699,11 +407,12 @@ class Store:
                 ),
             )
             db.executemany(
-                "INSERT INTO answers VALUES (?,?,?,?)",
+                "INSERT INTO answers (session_id, question_id, option_id, answered_at) "
+                "VALUES (?,?,?,?)",
                 [(session.id, q, o, _now()) for q, o in session.answers.items()],
             )
             db.executemany(
-                "INSERT INTO metrics VALUES (?,?,?)",
+                "INSERT INTO metrics (session_id, name, value) VALUES (?,?,?)",
                 [(session.id, n, json.dumps(plain(v))) for n, v in session.metrics.items()],
             )
 
@@ -713,12 +422,7 @@ class Store:
         """Correct who answered a session (None clears a name). A client new to the store
         gets its record, named as written here, as `insert` gives one."""
         with self.writing() as db:
-            if client and fold(client):
-                db.execute(
-                    "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
-                    "ON CONFLICT (key) DO NOTHING",
-                    (fold(client), client, _now()),
-                )
+            _record_client(db, client)
             db.execute(
                 "UPDATE sessions SET client = ?, respondent = ?, role = ? WHERE id = ?",
                 (client, respondent, role, session_id),
@@ -726,64 +430,12 @@ class Store:
             self._touch(db, session_id)
 
 
-# --- reading stored values back: what this version cannot use is named, never guessed ------
-
-
-def _shown(value: object) -> str:
-    """A stored value as a message quotes it: its Python form, cut short."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _not_text(value: object) -> str:
-    return f"expected text, found {_shown(value)}"
-
-
-def _check_session(row: tuple[Any, ...]) -> None:
-    """Raise _Unreadable for the first field of a session row this version cannot use."""
-    _, client, respondent, date, state, bank_id, bank_version, position, digest, role, _ = row
-    if state not in STORED_STATES:
-        raise _Unreadable(
-            "state", f"{_shown(state)} is not a state this version of quicktest knows"
+def _record_client(db: Database, client: str | None) -> None:
+    """A client new to the store gets its record, named as this write gives it (a record
+    already there keeps its name as first written)."""
+    if client and fold(client):
+        db.execute(
+            "INSERT INTO clients (key, name, created_at) VALUES (?,?,?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (fold(client), client, _now()),
         )
-    names = {"client": client, "respondent": respondent, "role": role}
-    texts = {"bank_id": bank_id, "bank_version": bank_version, "bank_digest": digest}
-    for field, value in {**names, **texts}.items():
-        if not isinstance(value, str) and not (field in names and value is None):
-            raise _Unreadable(field, _not_text(value))
-    try:
-        datetime.date.fromisoformat(date)
-    except (TypeError, ValueError):
-        found = f"expected a date such as 2026-11-02, found {_shown(date)}"
-        raise _Unreadable("date", found) from None
-    if not isinstance(position, int) or position < 0:
-        raise _Unreadable("position", f"expected a question number, found {_shown(position)}")
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(name)
-
-
-def _stored_metric(name: object, text: object) -> Value:
-    """A stored metric as JSON text, checked like a metric given now: a known name, finite
-    numbers within its bounds, a list only for a series."""
-    field = f"metrics.{name}"
-    spec = INPUTS.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise _Unreadable(field, "a metric this version of quicktest does not know")
-    try:
-        if not isinstance(text, str):
-            raise ValueError(text)
-        loaded = json.loads(text, parse_int=float, parse_constant=_refuse_constant)
-    except ValueError:
-        raise _Unreadable(field, f"not a stored number: {_shown(text)}") from None
-    values = loaded if isinstance(loaded, list) else [loaded]
-    if isinstance(loaded, list) and not (spec.series and loaded):
-        raise _Unreadable(field, f"not a stored value of {name}: {_shown(text)}")
-    for value in values:
-        if not isinstance(value, float) or not math.isfinite(value):
-            raise _Unreadable(field, f"not a stored number: {_shown(text)}")
-        if not in_bounds(spec, value):
-            shown = format_value(spec, value)
-            raise _Unreadable(field, f"{shown} is out of bounds, expected {bounds(spec)}")
-    return tuple(values) if isinstance(loaded, list) else values[0]

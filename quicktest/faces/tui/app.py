@@ -63,7 +63,7 @@ class QuickTestApp(App[None]):
         self.current: FullRead | None = None  # the one read of the session, made on change
         self.save_state = "saved"
         self.quit_warned = False
-        self.saver = Saver(Path(workspace.db_path), self._report_save)
+        self.saver = Saver(workspace.db_path, self._report_save)
 
     # --- start and end ----------------------------------------------------------------------
 

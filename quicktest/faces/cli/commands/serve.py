@@ -159,7 +159,7 @@ def settings_of(args: argparse.Namespace, workspace: Workspace, brand: str | Non
         hosts += (f"{args.host.lower()}:{args.port}",)
     command = [sys.executable, "-m", "quicktest", "run"]
     for flag, value in (("--questions", args.questions), ("--db", workspace.db_path)):
-        if value:
+        if value and "://" not in value:  # a URL may hold a password: see `run`
             command += [flag, _absolute(value)]
     return Settings(
         questions=_absolute(args.questions) if args.questions else None,
@@ -192,6 +192,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     settings = settings_of(args, workspace, str(brand.folder) if brand else None)
     _check_listen(args.host, args.port)
     settings.to_environment()
+    if "://" in settings.db:  # the terminal app finds the server there, not in its arguments,
+        os.environ["QUICKTEST_DB"] = settings.db  # which every user of the machine can list
     _announce(args, settings)
     uvicorn.run(
         "quicktest.faces.cli.commands.serve:web_app",

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
         found = sessions.listed(workspace, args.client)
         for damaged in found.damaged:
             print(
-                f"quicktest: {workspace.db_path}: warning: {damaged} (left out; quicktest "
+                f"quicktest: {workspace.store.where}: warning: {damaged} (left out; quicktest "
                 f"sessions delete {damaged.id} removes it)",
                 file=sys.stderr,
             )
