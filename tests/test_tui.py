@@ -426,7 +426,7 @@ async def test_correct_the_clients_name_on_the_review(bank, store):
         )
         assert app.read().read.given.client == "Acme Analytics [EU]"
         await asyncio.to_thread(app.saver.flush)
-    stored = Store(store.path).get(session.id)
+    stored = Store(store.location).get(session.id)
     assert (stored.client, stored.respondent, stored.role) == (
         "Acme Analytics [EU]",
         "Dana Lee",
