@@ -23,13 +23,13 @@ from quicktest.domain.read import Read
 from quicktest.domain.readings import FigureReading, figure_readings
 from quicktest.domain.response import Response
 from quicktest.domain.scoring import score
-from quicktest.domain.wayout import WayOut, way_out
 
 if TYPE_CHECKING:  # loaded only where used: a client's report, a revenue file, a session
     from quicktest.domain.clientread import ClientRead
     from quicktest.domain.portfolio import Standing
     from quicktest.domain.retention import DataWarning
     from quicktest.domain.session import Session
+    from quicktest.domain.wayout import WayOut
 
 
 class FullRead(NamedTuple):
@@ -86,7 +86,7 @@ def full_read(
         read,
         revenue.file_warnings if revenue else (),
         figure_readings(bank, response.metrics),
-        way_out(bank, read) if with_way_out else None,
+        _way_out(bank, read) if with_way_out else None,
         hinges(bank, read) if with_hinges else (),
         client,
     )
@@ -147,3 +147,10 @@ def exported_read(
         except InputError:
             pass
     return full_read(workspace.bank, session.response(workspace.bank), revenue)
+
+
+def _way_out(bank: Bank, read: Read) -> tuple[WayOut, ...]:
+    """The way out, loaded with its search only when asked for (`score` spares it)."""
+    from quicktest.domain.wayout import way_out
+
+    return way_out(bank, read)

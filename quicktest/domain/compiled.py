@@ -7,7 +7,7 @@ derived from it for speed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from quicktest.domain.bank import (
     Band,
@@ -18,10 +18,13 @@ from quicktest.domain.bank import (
     MetricWarning,
     Option,
 )
-from quicktest.domain.conditions import Predicate, compile_condition, leaf_metrics
+from quicktest.domain.conditions import compile_condition, leaf_metrics
 from quicktest.domain.evidence import Words, neutral_words, set_aside_words
 from quicktest.domain.metrics import Metrics
 from quicktest.domain.read import BandUsed, Evidence
+
+if TYPE_CHECKING:
+    from quicktest.domain.conditions import Predicate
 
 
 class Rule(NamedTuple):

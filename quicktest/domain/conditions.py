@@ -10,7 +10,19 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # a Protocol class costs a millisecond of every start-up: for mypy only
+    from typing import Protocol
+
+    class Edges(Protocol):
+        """What a comparison needs of a benchmark band: its figure by name (value, low,
+        high)."""
+
+        def edge(self, name: str) -> float: ...
+
+    # (current metric values, chosen bands by benchmark id, missing metrics so far) -> verdict
+    Predicate = Callable[[Mapping[str, float], Mapping[str, Edges], list[str]], bool | None]
 
 OPERATORS = ("lt", "lte", "gt", "gte")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -19,12 +31,6 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "gt": operator.gt,
     "gte": operator.ge,
 }
-
-
-class Edges(Protocol):
-    """What a comparison needs of a benchmark band: its figure by name (value, low, high)."""
-
-    def edge(self, name: str) -> float: ...
 
 
 class BenchmarkRef(NamedTuple):
@@ -54,8 +60,6 @@ class AnyOf(NamedTuple):
 
 
 Condition = AllOf | AnyOf | Compare
-# (current metric values, chosen bands by benchmark id, missing metrics so far) -> verdict
-Predicate = Callable[[Mapping[str, float], Mapping[str, Edges], list[str]], bool | None]
 
 
 def condition_from_data(data: Mapping[str, Any]) -> Condition:

@@ -16,7 +16,6 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import Metrics, parse_metrics
 from quicktest.domain.response import MAX_NAME, Response, StaleAnswer, split_stale
-from quicktest.domain.session import FINISHED, IN_PROGRESS, STATES
 from quicktest.domain.units import plain
 from quicktest.sources.yamlfile import Located, load_yaml
 
@@ -32,6 +31,8 @@ def load_session_file(path: str | os.PathLike[str], bank: Bank) -> tuple[Respons
     """An answers file to import as a session, and the state to store it in: finished when
     its `state:` says so or it has none (a file handed over is a whole set of answers), in
     progress for any other state an export wrote."""
+    from quicktest.domain.session import FINISHED, IN_PROGRESS, STATES  # not on score's path
+
     located = load_yaml(path)
     response = answers_from(located, bank)
     data = located.data if isinstance(located.data, Mapping) else {}
