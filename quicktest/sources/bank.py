@@ -21,7 +21,7 @@ try:  # the built-in SHA-256: hashlib would first load OpenSSL, 4 ms of every st
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import sha256
 
-CACHE_FORMAT = "2"  # the shape of the cached data: bumped when Bank.from_data reads more
+CACHE_FORMAT = "3"  # the shape of the cached data: bumped when Bank.from_data reads more
 
 
 def _validate(contents: dict[str, bytes], folder: str) -> dict[str, Any]:
