@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.client:
         read = client_compared(workspace, args.client)
         if args.format == "json":
-            print_json(read.as_json(with_what_if=False))
+            print_json(read.as_json(with_changes=False))
         else:
             from quicktest.faces.text.client import compared as render_client
 
