@@ -40,6 +40,7 @@ class FullRead(NamedTuple):
     hinges: tuple[Hinge, ...] = ()  # the changes that would change the call
     client: ClientRead | None = None  # its client's read, where it has one
     among: Standing | None = None  # a client's place among the consultant's clients
+    currency: str | None = None  # the amounts' currency: the command's, else the revenue file's
 
     @property
     def of_client(self) -> bool:
@@ -98,14 +99,17 @@ def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False)
         if inputs.ref:
             raise InputError("give ANSWERS or --client, not both", field="--client")
         revenue = read_file(workspace.bank, inputs.revenue) if inputs.revenue else None
-        return client_full_read(workspace, inputs.client, inputs.metrics_file, revenue)
-    found = given(workspace, inputs)
-    client = None
-    if with_client:
-        from quicktest.app.clients import client_page
+        full = client_full_read(workspace, inputs.client, inputs.metrics_file, revenue)
+    else:
+        found = given(workspace, inputs)
+        client = None
+        if with_client:
+            from quicktest.app.clients import client_page
 
-        client = client_page(workspace, found.session)
-    return full_read(workspace.bank, found.response, found.revenue, client)
+            client = client_page(workspace, found.session)
+        revenue = found.revenue
+        full = full_read(workspace.bank, found.response, revenue, client)
+    return full._replace(currency=inputs.currency or (revenue.currency if revenue else None))
 
 
 def client_full_read(

@@ -321,9 +321,12 @@ def _exact(spec: MetricSpec, value: float) -> str:
 
 
 def show_value(
-    spec: MetricSpec, value: float | tuple[float, ...] | list[float], joiner: str = ", "
+    spec: MetricSpec,
+    value: float | tuple[float, ...] | list[float],
+    joiner: str = ", ",
+    currency: str | None = None,
 ) -> str:
     """A value as a person reads it; a series joined (commas, as it would be typed back)."""
     if isinstance(value, tuple | list):
-        return joiner.join(format_value(spec, v) for v in value)
-    return format_value(spec, value)
+        return joiner.join(format_value(spec, v, currency) for v in value)
+    return format_value(spec, value, currency)
