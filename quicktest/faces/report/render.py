@@ -65,6 +65,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.jinja.filters["upper_first"] = upper_first
+        self.jinja.filters["lower_first"] = lower_first
         self.fetcher = AssetsOnlyFetcher(folder)
         self.fonts = FontConfiguration()
         self.css = CSS(
@@ -109,6 +111,17 @@ class Renderer:
                 pdf_variant="pdf/ua-1",
                 uncompressed_pdf=False,
             )
+
+
+def upper_first(text: str) -> str:
+    """A sentence's first letter in upper case, the rest as written (B2B stays B2B)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless it starts an
+    abbreviation (NRR, ARR growth)."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 _ENVIRONMENT = threading.Lock()
