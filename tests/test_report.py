@@ -28,20 +28,6 @@ EXPECTED_PAGES = {  # cover, summary, the patterns called (or the watch page) wi
 }
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, bank) -> dict[str, Path]:
-    """Every example rendered once, through the real command line in one process."""
-    from quicktest.faces.cli.main import main
-
-    folder = tmp_path_factory.mktemp("reports")
-    out = {}
-    for example in sorted(EXAMPLES.glob("*.yaml")):
-        pdf = folder / f"{example.stem}.pdf"
-        assert main(["report", str(example), "-o", str(pdf)]) == 0
-        out[example.stem] = pdf
-    return out
-
-
 def test_every_example_reads_back_with_its_client_pattern_and_evidence(rendered, bank):
     for name, pdf in rendered.items():
         read = score(bank, load_answers(EXAMPLES / f"{name}.yaml", bank))
