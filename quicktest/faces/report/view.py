@@ -89,6 +89,8 @@ class MetricRow:
     label: str
     value: str  # a series quarter by quarter: "78% → 76% → 73%"
     latest: str  # its latest value alone
+    first: str  # a series' oldest value ("" for one value)
+    quarters: int  # how many quarters a series holds (1 for one value)
     meaning: str  # what the figure means, in the bank's words for a client ("" where none)
     provenance: str  # "from the revenue file", "given by Dana Lee", or ""
     verdict: FigureVerdict | None
@@ -337,6 +339,7 @@ def _metric_rows(
     rows = []
     for name, value in shown:
         now = read.metrics.value(name)
+        series = read.metrics.series(name)
         if name in read.metrics.computed:
             provenance = "from the revenue file"
         elif name in given_by:
@@ -349,6 +352,8 @@ def _metric_rows(
                 ALL[name].label,
                 value,
                 value if now is None else format_value(ALL[name], now, currency),
+                format_value(ALL[name], series[0], currency) if len(series) > 1 else "",
+                max(len(series), 1),
                 bank.meanings.get(name, ""),
                 provenance,
                 _verdict(bank, verdicts.get(name), currency),
@@ -364,8 +369,9 @@ KEY_FIGURES = 3
 
 
 def _key_figures(rows: list[MetricRow], caps: str | None) -> list[MetricRow]:
-    """The few figures that matter most, each with a verdict: the held-down metric first."""
-    by_name = {row.name: row for row in rows if row.verdict}
+    """The few figures that matter most: the metric the called pattern holds down where it
+    was given, then those a benchmark judges."""
+    by_name = {row.name: row for row in rows if row.verdict or row.name == caps}
     order = [caps, *KEY_ORDER, *by_name]
     picked = list(dict.fromkeys(name for name in order if name in by_name))
     return [by_name[name] for name in picked[:KEY_FIGURES]]
