@@ -233,3 +233,17 @@ def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_compiled_templates_are_kept_in_the_cache_and_an_unwritable_one_is_no_cache(
+    cli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("QUICKTEST_CACHE", str(tmp_path / "cache"))
+    assert cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "a.pdf").code == 0
+    assert list((tmp_path / "cache" / "templates").glob("*.cache"))
+    monkeypatch.setenv("QUICKTEST_CACHE", "/proc/no-cache-here")
+    from quicktest.faces.report.render import Renderer
+
+    Renderer.shared.cache_clear()  # a new process's renderer, with the unwritable folder
+    assert cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "b.pdf").code == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -91,10 +91,13 @@ def full_read(
     )
 
 
-def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False) -> FullRead:
+def read_inputs(
+    workspace: Workspace, inputs: Inputs, with_client: bool = False, with_hinges: bool = True
+) -> FullRead:
     """The full read of what a command names: a client's read for `--client`, else the read
     of a file or a session; `with_client` adds, to a session's read, a page about its
-    client's respondents (for a report)."""
+    client's respondents (for a report); `with_hinges`, what the call hinges on (for the
+    consultant: the report leaves it out)."""
     if inputs.client:
         if inputs.ref:
             raise InputError("give ANSWERS or --client, not both", field="--client")
@@ -108,7 +111,7 @@ def read_inputs(workspace: Workspace, inputs: Inputs, with_client: bool = False)
 
             client = client_page(workspace, found.session)
         revenue = found.revenue
-        full = full_read(workspace.bank, found.response, revenue, client)
+        full = full_read(workspace.bank, found.response, revenue, client, with_hinges=with_hinges)
     return full._replace(currency=inputs.currency or (revenue.currency if revenue else None))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
@@ -27,16 +27,14 @@ BASIS_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class EvidenceRow:
+class EvidenceRow(NamedTuple):
     points: str
     source: str
     text: str
     about: str  # the question and the answer given, or the metric
 
 
-@dataclass(frozen=True)
-class MoveView:
+class MoveView(NamedTuple):
     kind: str  # "answer" or "metric"
     what: str  # the question, or the metric
     was: str
@@ -44,16 +42,14 @@ class MoveView:
     direction: str  # a metric's healthy way, "up" or "down" ("" for an answer)
 
 
-@dataclass(frozen=True)
-class WayView:
+class WayView(NamedTuple):
     moves: list[MoveView]
     score: str
     level: str
     progress: list[str]  # the pattern's measures that track these moves
 
 
-@dataclass(frozen=True)
-class PatternView:
+class PatternView(NamedTuple):
     id: str
     name: str
     level: str
@@ -73,8 +69,7 @@ class PatternView:
     caps_id: str  # the metric it holds down, by name
 
 
-@dataclass(frozen=True)
-class FigureVerdict:
+class FigureVerdict(NamedTuple):
     """A figure against its benchmark, in the bank's words."""
 
     words: str  # "Below the benchmark of 88% to 90% (private B2B SaaS median): behind peers"
@@ -83,8 +78,7 @@ class FigureVerdict:
     source: str  # the benchmark's source
 
 
-@dataclass(frozen=True)
-class MetricRow:
+class MetricRow(NamedTuple):
     name: str
     label: str
     value: str  # a series quarter by quarter: "78% → 76% → 73%"
@@ -96,8 +90,7 @@ class MetricRow:
     verdict: FigureVerdict | None
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     nrr: str
     grr: str
     reading: str
@@ -105,22 +98,19 @@ class Retention:
     grr_verdict: FigureVerdict | None
 
 
-@dataclass(frozen=True)
-class AppendixRow:
+class AppendixRow(NamedTuple):
     number: int
     prompt: str
     answer: str | None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     label: str
     band: str | None  # None: the client gave no figure to compare
     source: str
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
     name: str
     role: str
     state: str
@@ -131,8 +121,7 @@ class PersonRow:
     is_this_read: bool  # a session's own report: the respondent it reads
 
 
-@dataclass(frozen=True)
-class CombinedRow:
+class CombinedRow(NamedTuple):
     name: str
     level: str
     score: str
@@ -140,39 +129,34 @@ class CombinedRow:
     spread: str  # the lowest and highest of the respondents' own scores, where shown
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(NamedTuple):
     number: int
     prompt: str
     answers: list[tuple[str, str | None]]  # who (a name, or how many) and the answer
 
 
-@dataclass(frozen=True)
-class GapRow:
+class GapRow(NamedTuple):
     pattern: str
     gap: str
     high: str
     low: str
 
 
-@dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
     pattern: str
     level: str
     score: str
     percent: int
 
 
-@dataclass(frozen=True)
-class OwnRead:
+class OwnRead(NamedTuple):
     """One respondent's own read, as the client's report shows it after the combined read."""
 
     person: PersonRow
     patterns: list[ScoreRow]
 
 
-@dataclass(frozen=True)
-class RespondentsView:
+class RespondentsView(NamedTuple):
     of_client: bool  # the report is the client's (else one respondent's, this_read)
     this_read: str | None
     people: list[PersonRow]
@@ -191,8 +175,7 @@ class RespondentsView:
     appendix: list[Disagreement]  # every question's answers (a client's report)
 
 
-@dataclass(frozen=True)
-class BrandView:
+class BrandView(NamedTuple):
     firm: str
     prepared_by: str | None
     contact: str | None
@@ -200,8 +183,7 @@ class BrandView:
     colours: str  # CSS custom properties from validated #hex colours only
 
 
-@dataclass(frozen=True)
-class ReportView:
+class ReportView(NamedTuple):
     title: str
     client: str
     who: str  # the cover's line: whose answers, or how many respondents it combines

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     brand = workspace.brand(args.brand)
     # a client's report leads with its combined read; a stored session whose client has
     # several respondents gets a page about them
-    read = read_inputs(workspace, inputs_of(args), with_client=True)
+    read = read_inputs(workspace, inputs_of(args), with_client=True, with_hinges=False)
     if args.among_clients:
         if not read.of_client:
             raise InputError("--among-clients needs --client NAME", field="--among-clients")
