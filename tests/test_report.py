@@ -247,3 +247,19 @@ def test_compiled_templates_are_kept_in_the_cache_and_an_unwritable_one_is_no_ca
     Renderer.shared.cache_clear()  # a new process's renderer, with the unwritable folder
     assert cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "b.pdf").code == 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_the_installed_command_ends_a_report_at_once_with_its_output_whole(tmp_path):
+    """`quicktest report` skips the interpreter's teardown (main.entry): what it printed and
+    wrote is all there, and a fault still exits 2."""
+    command = Path(sys.executable).with_name("quicktest")
+    pdf = tmp_path / "r.pdf"
+    done = subprocess.run(
+        [command, "report", EXAMPLES / "healthy.yaml", "-o", pdf], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout == f"{pdf}\n", done.stderr
+    assert len(PdfReader(pdf).pages) == EXPECTED_PAGES["healthy"]
+    refused = subprocess.run(
+        [command, "report", tmp_path / "none.yaml", "-o", pdf], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "no such file" in refused.stderr

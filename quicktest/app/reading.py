@@ -106,7 +106,7 @@ def read_inputs(
     else:
         found = given(workspace, inputs)
         client = None
-        if with_client:
+        if with_client and found.session is not None:  # a file has no client page
             from quicktest.app.clients import client_page
 
             client = client_page(workspace, found.session)

@@ -12,6 +12,9 @@ from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_brand, add_inputs, inputs_of
 
+# Once the PDF is written, end without the interpreter's teardown (see main.entry).
+EXIT_AT_ONCE = True
+
 
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     add_inputs(parser)
