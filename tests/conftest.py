@@ -143,3 +143,17 @@ def app_for(bank: Bank, store, **options):
     from quicktest.faces.tui.app import QuickTestApp
 
     return QuickTestApp(Workspace(bank=bank, store=store), **options)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, bank) -> dict[str, Path]:
+    """Every example rendered once, through the real command line in one process."""
+    from quicktest.faces.cli.main import main
+
+    folder = tmp_path_factory.mktemp("reports")
+    out = {}
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        pdf = folder / f"{example.stem}.pdf"
+        assert main(["report", str(example), "-o", str(pdf)]) == 0
+        out[example.stem] = pdf
+    return out

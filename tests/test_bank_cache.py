@@ -121,3 +121,19 @@ def test_the_cache_folder_is_platformdirs_answer(monkeypatch, xdg):
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
     assert user_cache_dir() == platform_cache_dir("quicktest", appauthor=False)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-data-test"])
+def test_the_store_folder_is_platformdirs_answer(monkeypatch, xdg):
+    from platformdirs import user_data_dir
+
+    from quicktest.sources.locations import default_store_path
+
+    monkeypatch.delenv("QUICKTEST_DB", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    expected = os.path.join(user_data_dir("quicktest", appauthor=False), "sessions.db")
+    assert default_store_path() == expected

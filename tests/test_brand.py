@@ -85,6 +85,11 @@ def test_the_brand_comes_from_the_environment_or_the_config_folder(cli, tmp_path
         ("logo: logo.svg", "logo: notes.txt", "expected an .svg or .png logo"),
         ("logo: logo.svg", "logo: missing.png", "no file 'missing.png'"),
         ("firm: Northbeam Advisory", "frm: Northbeam Advisory", "did you mean firm?"),
+        (
+            "logo: logo.svg",
+            "logo: logo.svg\ncurrency: euros",
+            "brand.yaml:11:11: currency: expected a currency code such as EUR, got 'euros'",
+        ),
     ],
 )
 def test_a_bad_brand_is_refused_before_any_work(cli, tmp_path, brand, old, new, expected):
@@ -214,3 +219,26 @@ async def test_the_app_header_shows_the_firm(bank, tmp_path):
             assert app.title == "Northbeam Advisory [EU]"
             header = app.screen.query_one("HeaderTitle")
             assert "Northbeam Advisory [EU]" in str(header.render())
+
+
+def test_amounts_carry_the_currency_of_the_option_else_the_brand_else_usd(cli, tmp_path, brand):
+    """The product-passive example gives ARR (14M) and employees: its amounts are written
+    with the currency's sign, the option's over the brand's, dollars where neither says."""
+    example = EXAMPLES / "product_passive_growth.yaml"
+    (brand / "brand.yaml").write_text((brand / "brand.yaml").read_text() + "currency: gbp\n")
+    found = {}
+    for name, extra in (
+        ("plain", ()),
+        ("brand", ("--brand", brand)),
+        ("option", ("--brand", brand, "--currency", "EUR")),
+        ("other", ("--currency", "chf")),
+    ):
+        pdf = tmp_path / f"{name}.pdf"
+        assert cli("report", example, "-o", pdf, *extra).code == 0
+        found[name] = text_of(pdf)
+    assert "Amounts in USD." in found["plain"] and "$" in found["plain"]
+    assert "Amounts in GBP." in found["brand"] and "£" in found["brand"]
+    assert "Amounts in EUR." in found["option"] and "€" in found["option"]
+    assert "Amounts in CHF." in found["other"] and "CHF" in found["other"]
+    refused = cli("report", example, "-o", tmp_path / "x.pdf", "--currency", "euro")
+    assert refused.code == 2 and "expected a currency code such as EUR" in refused.err

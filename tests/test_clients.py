@@ -158,7 +158,7 @@ def test_the_client_report_leads_with_the_company(cli, acme, tmp_path):
     assert "3 people at Acme Analytics answered; 1 more has not answered yet" in text
     assert "Not counted yet (no answers): Lee Park (Sales), invited." in text
     # the CFO's figures are the company's: a metrics page, whoever's session is newest
-    assert "The metrics" in text and "given by Dana Lee" in text and "12M" in text
+    assert "The metrics" in text and "Given by Dana Lee" in text and "$12M" in text
     assert "Where the figures given differ" in text
     assert "Each respondent's own read" in text
     for name in ("Dana Lee", "Priya Raman", "Sam Ortiz"):

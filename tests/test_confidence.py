@@ -249,10 +249,10 @@ def test_way_out_and_hinges_in_json_text_and_pdf(cli, tmp_path):
     assert cli("report", figures, "-o", pdf).code == 0
     words = text_of(pdf)
     assert "The way out" in words
-    assert "that would take Vibe Revenue below moderate:" in words
+    assert "Each of these, taken whole, would take Vibe Revenue below moderate:" in words
     assert (
-        "Gross revenue retention from 65% to 95%; and Logo retention from 72% to 85%: Vibe "
-        "Revenue would read weak (0.25)."
+        "Lift gross revenue retention from 65% to 95% and lift logo retention from 72% to 85%: "
+        "Vibe Revenue would then read weak, no longer moderate (score 0.25)."
     ) in words
     assert "Track it with: GRR and logo retention reported next to NRR." in words
     answers = tmp_path / "a.yaml"

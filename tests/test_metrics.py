@@ -112,3 +112,21 @@ def test_format_value():
     assert format_value(INPUTS["nrr"], 1.115) == "111.5%"
     assert format_value(INPUTS["arr"], 12_500_000) == "12.5M"
     assert format_value(INPUTS["cac_payback_months"], 14) == "14 months"
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "shown"),
+    [
+        (1_200_000, "EUR", "€1.2M"),
+        (60_000, "usd", "$60K"),
+        (14_000_000, "GBP", "£14M"),
+        (1_250_000_000, "USD", "$1.25B"),
+        (999_600, "USD", "$1M"),
+        (950, "CHF", "CHF\u00a0950"),
+        (117_000, None, "117K"),
+    ],
+)
+def test_amounts_are_written_the_clients_way(value, currency, shown):
+    from quicktest.domain.units import money
+
+    assert money(value, currency) == shown

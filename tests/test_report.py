@@ -20,26 +20,12 @@ from quicktest.sources.locations import templates_dir
 
 from .conftest import EXAMPLES, ROOT, refusing_library, text_of
 
-EXPECTED_PAGES = {  # cover, summary, a page per moderate+ pattern or the watch page,
-    "borrowed_nrr": 7,  # metrics, appendix (method and sources may take one more); its way out
-    # runs past the pattern page
+EXPECTED_PAGES = {  # cover, summary, the patterns called (or the watch page) with the
+    # metrics and the appendix flowing after them, and the method and sources
+    "borrowed_nrr": 6,
     "healthy": 6,
-    "vibe_metrics_only": 6,  # its method page no longer fits beside the appendix
+    "vibe_metrics_only": 5,
 }
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, bank) -> dict[str, Path]:
-    """Every example rendered once, through the real command line in one process."""
-    from quicktest.faces.cli.main import main
-
-    folder = tmp_path_factory.mktemp("reports")
-    out = {}
-    for example in sorted(EXAMPLES.glob("*.yaml")):
-        pdf = folder / f"{example.stem}.pdf"
-        assert main(["report", str(example), "-o", str(pdf)]) == 0
-        out[example.stem] = pdf
-    return out
 
 
 def test_every_example_reads_back_with_its_client_pattern_and_evidence(rendered, bank):
@@ -247,3 +233,33 @@ def test_the_same_input_gives_the_same_bytes_with_either_font_subsetter(tmp_path
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_compiled_templates_are_kept_in_the_cache_and_an_unwritable_one_is_no_cache(
+    cli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("QUICKTEST_CACHE", str(tmp_path / "cache"))
+    assert cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "a.pdf").code == 0
+    assert list((tmp_path / "cache" / "templates").glob("*.cache"))
+    monkeypatch.setenv("QUICKTEST_CACHE", "/proc/no-cache-here")
+    from quicktest.faces.report.render import Renderer
+
+    Renderer.shared.cache_clear()  # a new process's renderer, with the unwritable folder
+    assert cli("report", EXAMPLES / "healthy.yaml", "-o", tmp_path / "b.pdf").code == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_the_installed_command_ends_a_report_at_once_with_its_output_whole(tmp_path):
+    """`quicktest report` skips the interpreter's teardown (main.entry): what it printed and
+    wrote is all there, and a fault still exits 2."""
+    command = Path(sys.executable).with_name("quicktest")
+    pdf = tmp_path / "r.pdf"
+    done = subprocess.run(
+        [command, "report", EXAMPLES / "healthy.yaml", "-o", pdf], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout == f"{pdf}\n", done.stderr
+    assert len(PdfReader(pdf).pages) == EXPECTED_PAGES["healthy"]
+    refused = subprocess.run(
+        [command, "report", tmp_path / "none.yaml", "-o", pdf], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "no such file" in refused.stderr

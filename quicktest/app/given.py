@@ -23,6 +23,7 @@ class Inputs(NamedTuple):
     client: str | None = None  # instead of ref: the client's read
     metrics_file: str | None = None
     revenue: RevenueSpec | None = None
+    currency: str | None = None  # the amounts' currency, as the command names it
 
 
 class Given(NamedTuple):

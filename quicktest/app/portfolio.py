@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Protocol
 
-from quicktest.app.report import Rendered, templates_folder
+from quicktest.app.report import Rendered, templates_cache, templates_folder
 from quicktest.app.workspace import Workspace
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
@@ -27,6 +27,7 @@ class PortfolioRenderer(Protocol):
         templates: str,
         paper: str = "a4",
         brand: Brand | None = None,
+        cache: str | None = None,
     ) -> Rendered: ...
 
 
@@ -93,6 +94,6 @@ def write_portfolio(
     """Render the portfolio and write its PDF, whole or not at all."""
     from quicktest.sources.files import write_whole
 
-    rendered = render(workspace.bank, found, templates_folder(), paper, brand)
+    rendered = render(workspace.bank, found, templates_folder(), paper, brand, templates_cache())
     if rendered.pdf is not None:
         write_whole(output, rendered.pdf)

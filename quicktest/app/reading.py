@@ -41,6 +41,7 @@ class FullRead(NamedTuple):
     hinges: tuple[Hinge, ...] = ()  # the changes that would change the call
     client: ClientRead | None = None  # its client's read, where it has one
     among: Standing | None = None  # a client's place among the consultant's clients
+    currency: str | None = None  # the amounts' currency: the command's, else the revenue file's
 
     @property
     def of_client(self) -> bool:
@@ -93,23 +94,32 @@ def full_read(
 
 
 def read_inputs(
-    workspace: Workspace, inputs: Inputs, with_client: bool = False, with_way_out: bool = True
+    workspace: Workspace,
+    inputs: Inputs,
+    with_client: bool = False,
+    with_way_out: bool = True,
+    with_hinges: bool = True,
 ) -> FullRead:
     """The full read of what a command names: a client's read for `--client`, else the read
     of a file or a session; `with_client` adds, to a session's read, a page about its
-    client's respondents (for a report); `with_way_out` its way out (for the client)."""
+    client's respondents (for a report); `with_way_out` its way out (for the client: `score`
+    leaves it out unless asked); `with_hinges` what the call hinges on (for the consultant:
+    the report leaves it out)."""
     if inputs.client:
         if inputs.ref:
             raise InputError("give ANSWERS or --client, not both", field="--client")
         revenue = read_file(workspace.bank, inputs.revenue) if inputs.revenue else None
-        return client_full_read(workspace, inputs.client, inputs.metrics_file, revenue)
-    found = given(workspace, inputs)
-    client = None
-    if with_client:
-        from quicktest.app.clients import client_page
+        full = client_full_read(workspace, inputs.client, inputs.metrics_file, revenue)
+    else:
+        found = given(workspace, inputs)
+        client = None
+        if with_client and found.session is not None:  # a file has no client page
+            from quicktest.app.clients import client_page
 
-        client = client_page(workspace, found.session)
-    return full_read(workspace.bank, found.response, found.revenue, client, with_way_out)
+            client = client_page(workspace, found.session)
+        revenue = found.revenue
+        full = full_read(workspace.bank, found.response, revenue, client, with_way_out, with_hinges)
+    return full._replace(currency=inputs.currency or (revenue.currency if revenue else None))
 
 
 def client_full_read(

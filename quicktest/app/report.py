@@ -29,6 +29,7 @@ class Renderer(Protocol):
         paper: str = "a4",
         brand: Brand | None = None,
         pdf: bool = True,
+        cache: str | None = None,
     ) -> Rendered: ...
 
 
@@ -43,6 +44,13 @@ def templates_folder() -> str:
     from quicktest.sources.locations import templates_dir
 
     return templates_dir()
+
+
+def templates_cache() -> str | None:
+    """Where the templates, once compiled, are kept for the next process (None: nowhere)."""
+    from quicktest.sources.locations import cache_dir
+
+    return cache_dir("templates")
 
 
 def check_outputs(
@@ -68,7 +76,15 @@ def write_report(
     and only once the render has succeeded."""
     from quicktest.sources.files import write_whole
 
-    rendered = render(bank, read, templates_folder(), paper, brand, pdf=output is not None)
+    rendered = render(
+        bank,
+        read,
+        templates_folder(),
+        paper,
+        brand,
+        pdf=output is not None,
+        cache=templates_cache(),
+    )
     if html is not None:
         write_whole(html, rendered.html)
     if output is not None and rendered.pdf is not None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from quicktest.app.invites import open_invite
 from quicktest.app.reading import FullRead, full_read
-from quicktest.app.report import Renderer, templates_folder
+from quicktest.app.report import Renderer, templates_cache, templates_folder
 from quicktest.app.workspace import Workspace
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError
@@ -133,6 +133,8 @@ def pdf_of(
 ) -> bytes:
     """The respondent's own read as the PDF report (the render handed in by a face)."""
     read = read_of(workspace, session, with_way_out=True)
-    rendered = render(workspace.bank, read, templates_folder(), brand=brand, pdf=True)
+    rendered = render(
+        workspace.bank, read, templates_folder(), brand=brand, pdf=True, cache=templates_cache()
+    )
     assert rendered.pdf is not None
     return rendered.pdf

@@ -49,6 +49,7 @@ class RevenueReport(NamedTuple):
     bands: tuple[BandUsed, ...]
     nrr_words: str | None  # what the NRR figure means, from the bank's reading table
     figure_warnings: tuple[FigureReading, ...]  # the bank's readings of these figures
+    currency: str | None = None  # the currency of the rows read, where it is known
 
     @property
     def file_warnings(self) -> tuple[DataWarning, ...]:
@@ -91,7 +92,9 @@ def read_file(bank: Bank, spec: RevenueSpec) -> RevenueReport:
     from quicktest.sources.revenue.engine import read_revenue
 
     flags, options = _flags(spec)
-    return report_of(bank, read_revenue(Path(spec.path), flags=flags, options=options))
+    report = report_of(bank, read_revenue(Path(spec.path), flags=flags, options=options))
+    # --currency keeps that currency's rows; a file of one currency does not yet say which
+    return report._replace(currency=spec.currency.strip().upper()) if spec.currency else report
 
 
 def read_table(bank: Bank, url: str, table: str, spec: RevenueSpec) -> RevenueReport:

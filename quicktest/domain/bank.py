@@ -95,6 +95,7 @@ class Benchmark(NamedTuple):
     label: str
     source: str
     bands: tuple[Band, ...]
+    better: str | None = None  # "up" or "down": the healthier side of its bands; None: neither
 
 
 class NrrReading(NamedTuple):
@@ -148,6 +149,8 @@ class Bank(NamedTuple):
     nrr_readings: tuple[NrrReading, ...]
     metric_warnings: tuple[MetricWarning, ...]
     healthy: Mapping[str, str]  # metric -> "up" or "down": the direction a healthier company moves
+    verdicts: Mapping[str, str]  # above, within, below, better, worse: a figure against its band
+    meanings: Mapping[str, str]  # metric -> what the figure means, in a client's words
     question_by_id: Mapping[str, Question]
     pattern_by_id: Mapping[str, Pattern]
 
@@ -230,6 +233,8 @@ class Bank(NamedTuple):
                     )
                     for band in b["bands"]
                 ),
+                # a bank without `better`: its metric's healthy direction, where it has one
+                b.get("better") or (data.get("healthy_direction") or {}).get(b["metric"]),
             )
             for b in data["benchmarks"]
         )
@@ -268,6 +273,8 @@ class Bank(NamedTuple):
                 for n, w in enumerate(data.get("metric_warnings", ()), 1)
             ),
             healthy=dict(data.get("healthy_direction") or {}),
+            verdicts=dict(data["verdicts"]),
+            meanings=dict(data.get("metric_meanings") or {}),
             question_by_id={q.id: q for q in questions},
             pattern_by_id={p.id: p for p in patterns},
         )

@@ -1,4 +1,5 @@
-"""A consultant's brand, as checked: their firm, lines for the cover, colours and a logo."""
+"""A consultant's brand, as checked: their firm, lines for the cover, colours, a logo and the
+currency its clients' amounts are written in."""
 
 from __future__ import annotations
 
@@ -17,3 +18,5 @@ class Brand(NamedTuple):
     text: str | None
     footer: str | None
     logo: Path | None
+    currency: str | None = None  # ISO 4217 code, upper case: the report's amounts where no
+    # revenue file or option names one

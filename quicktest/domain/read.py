@@ -6,11 +6,13 @@ Plain immutable values; `scoring` makes them and every face shows them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Band, Benchmark, Pattern
-from quicktest.domain.metrics import Metrics
+from quicktest.domain.metrics import ALL, Metrics
 from quicktest.domain.response import Response
+from quicktest.domain.units import format_range
 
 
 class Evidence(NamedTuple):
@@ -181,6 +183,48 @@ class BandUsed(NamedTuple):
     band: Band
 
 
+class Verdict(NamedTuple):
+    """A figure against its benchmark band: above, within or below it, and, where the
+    benchmark says which side is healthier, whether it stands on that side. Computed here
+    once, so that every face says the same of a figure."""
+
+    metric: str
+    value: float
+    used: BandUsed
+    position: str  # "above", "within" or "below"
+    tone: str | None  # "better" or "worse" outside the band on a benchmark with a side; else None
+
+    @classmethod
+    def of(cls, used: BandUsed, value: float) -> Verdict:
+        band = used.band
+        low = band.low if band.low is not None else band.value
+        high = band.high if band.high is not None else band.value
+        position = "below" if value < low - 1e-9 else "above" if value > high + 1e-9 else "within"
+        better = used.benchmark.better
+        tone = None
+        if better and position != "within":
+            tone = "better" if (position == "above") == (better == "up") else "worse"
+        return cls(used.benchmark.metric, value, used, position, tone)
+
+    def range_words(self, currency: str | None = None) -> str:
+        """The band's figures: 88% to 90%, $107K to $129K, or its one median."""
+        band = self.used.band
+        low = band.low if band.low is not None else band.value
+        high = band.high if band.high is not None else band.value
+        return format_range(ALL[self.metric], low, high, currency)
+
+    def words(self, verdicts: Mapping[str, str], currency: str | None = None) -> str:
+        """The verdict in the bank's words: "below the benchmark of 88% to 90% (private B2B
+        SaaS median)", then the tone where there is one ("behind peers")."""
+        said = verdicts[self.position].format(
+            band=self.used.band.label, range=self.range_words(currency)
+        )
+        return f"{said}: {verdicts[self.tone]}" if self.tone else said
+
+    def as_json(self) -> dict[str, Any]:
+        return {"position": self.position, "tone": self.tone}
+
+
 class Read(NamedTuple):
     given: Response
     basis: str  # "answers", "metrics" or "answers+metrics"
@@ -210,7 +254,18 @@ class Read(NamedTuple):
         """The band chosen for the benchmark of `metric`, if the bank has one."""
         return next((u for u in self.bands if u.benchmark.metric == metric), None)
 
+    @property
+    def verdicts(self) -> dict[str, Verdict]:
+        """Each figure known that has a benchmark, against the band chosen for this read."""
+        found = {}
+        for used in self.bands:
+            value = self.metrics.value(used.benchmark.metric)
+            if value is not None:
+                found[used.benchmark.metric] = Verdict.of(used, value)
+        return found
+
     def as_json(self) -> dict[str, Any]:
+        verdicts = self.verdicts
         return {
             "client": self.given.client,
             "respondent": self.given.respondent,
@@ -222,7 +277,14 @@ class Read(NamedTuple):
             "metrics": self.metrics.as_json(),
             "unanswered": list(self.unanswered),
             "benchmarks": {
-                u.benchmark.id: {"band": u.band.label, "value": u.band.value} for u in self.bands
+                u.benchmark.id: {
+                    "band": u.band.label,
+                    "value": u.band.value,
+                    "verdict": verdicts[u.benchmark.metric].as_json()
+                    if u.benchmark.metric in verdicts
+                    else None,
+                }
+                for u in self.bands
             },
             "notes": self.notes,
             "coverage": self.coverage.as_json() if self.coverage else None,

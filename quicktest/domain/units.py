@@ -176,8 +176,9 @@ def bounds(spec: MetricSpec) -> str:
     return f"more than {low} and at most {high}" if spec.low_open else f"{low} to {high}"
 
 
-def format_value(spec: MetricSpec, value: float) -> str:
-    """A value as a person reads it: 111%, +4 pts, 1.2M, 14 months."""
+def format_value(spec: MetricSpec, value: float, currency: str | None = None) -> str:
+    """A value as a person reads it: 111%, +4 pts, 1.2M, 14 months; an amount with its
+    `currency` where one is known ($1.2M, €60K, CHF 14M: see `money`)."""
     if spec.unit == "percent":
         return f"{_trim(value * 100)}%"
     if spec.unit == "points":
@@ -185,15 +186,46 @@ def format_value(spec: MetricSpec, value: float) -> str:
     if abs(value) > 1e15:  # past any real figure: say its size, not its digits
         return f"{value:.3g}"
     if spec.unit == "currency":
-        if abs(value) >= 1e9:
-            return f"{_trim(value / 1e9, 2)}B"
-        for suffix, scale in (("M", 1e6), ("K", 1e3)):
-            if abs(value) >= scale:
-                return f"{_trim(value / scale, 2 if suffix == 'M' else 0)}{suffix}"
-        return _trim(value)
+        return money(value, currency)
     if spec.unit == "months":
         return f"{_trim(value)} months"
     return _trim(value)
+
+
+# Currencies written with a sign before the amount; any other is written as its code and a
+# no-break space (CHF 14M), which every reader of that currency knows.
+SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """An amount as a board reads it: the sign or code first, then millions and billions to
+    two decimals (trailing zeros dropped) and thousands whole: $1.2M, €60K, £14M, $1.25B,
+    CHF 950; no currency, the number alone (1.2M)."""
+    size = abs(value)
+    if size >= 999_995_000:  # the size that rounds to a billion is written as one
+        number = f"{_trim(size / 1e9, 2)}B"
+    elif size >= 999_500:
+        number = f"{_trim(size / 1e6, 2)}M"
+    elif size >= 999.5:
+        number = f"{_trim(size / 1e3, 0)}K"
+    else:
+        number = _trim(size)
+    if currency:
+        code = currency.strip().upper()
+        number = f"{SIGNS[code]}{number}" if code in SIGNS else f"{code}\u00a0{number}"
+    return f"−{number}" if value < 0 else number
+
+
+def format_range(spec: MetricSpec, low: float, high: float, currency: str | None = None) -> str:
+    """A benchmark's range as a person reads it: 88% to 90%, 7 to 16 pts, $107K to $129K,
+    6 to 18 months; one figure where the two meet."""
+    if low == high:
+        return format_value(spec, low, currency)
+    if spec.unit in ("points", "months"):
+        scale = 100 if spec.unit == "points" else 1
+        unit = "pts" if spec.unit == "points" else "months"
+        return f"{_trim(low * scale)} to {_trim(high * scale)} {unit}"
+    return f"{format_value(spec, low, currency)} to {format_value(spec, high, currency)}"
 
 
 def _trim(number: float, places: int = 1) -> str:
@@ -289,9 +321,12 @@ def _exact(spec: MetricSpec, value: float) -> str:
 
 
 def show_value(
-    spec: MetricSpec, value: float | tuple[float, ...] | list[float], joiner: str = ", "
+    spec: MetricSpec,
+    value: float | tuple[float, ...] | list[float],
+    joiner: str = ", ",
+    currency: str | None = None,
 ) -> str:
     """A value as a person reads it; a series joined (commas, as it would be typed back)."""
     if isinstance(value, tuple | list):
-        return joiner.join(format_value(spec, v) for v in value)
-    return format_value(spec, value)
+        return joiner.join(format_value(spec, v, currency) for v in value)
+    return format_value(spec, value, currency)

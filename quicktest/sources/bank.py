@@ -21,7 +21,7 @@ try:  # the built-in SHA-256: hashlib would first load OpenSSL, 4 ms of every st
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import sha256
 
-CACHE_FORMAT = "2"  # the shape of the cached data: bumped when Bank.from_data reads more
+CACHE_FORMAT = "3"  # the shape of the cached data: bumped when Bank.from_data reads more
 
 
 def _validate(contents: dict[str, bytes], folder: str) -> dict[str, Any]:
@@ -54,15 +54,13 @@ def load_bank(folder: str | os.PathLike[str], use_cache: bool = True) -> Bank:
 
 
 def _cache_file(digest: str) -> str | None:
-    root = os.environ.get("QUICKTEST_CACHE")
-    if root is None:
-        from quicktest.sources.locations import user_cache_dir
+    from quicktest.sources.locations import cache_dir
 
-        root = user_cache_dir()
-    if not root:  # QUICKTEST_CACHE="" turns the cache off
+    folder = cache_dir("banks")
+    if folder is None:
         return None
     key = sha256(f"{digest}\0{__version__}\0{CACHE_FORMAT}".encode()).hexdigest()
-    return os.path.join(root, "banks", f"{key[:32]}.json")
+    return os.path.join(folder, f"{key[:32]}.json")
 
 
 def _from_cache(path: str) -> dict[str, Any] | None:

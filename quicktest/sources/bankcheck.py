@@ -92,6 +92,7 @@ def cross_check(
     yield from _patterns(bank)
     yield from _benchmarks(bank)
     yield from _readings(bank)
+    yield from _client_words(bank)
 
 
 def _scoring(bank: _Bank) -> Iterator[InputError]:
@@ -362,3 +363,27 @@ def _readings(bank: _Bank) -> Iterator[InputError]:
                 f"unknown metric {name!r}",
                 did_you_mean(name, list(metric_specs.INPUTS)),
             )
+
+
+VERDICT_PLACES = {
+    "above": ("band", "range"),
+    "within": ("band", "range"),
+    "below": ("band", "range"),
+}
+
+
+def _client_words(bank: _Bank) -> Iterator[InputError]:
+    """The verdicts' placeholders (only {band} and {range}, and none in `better` and `worse`)
+    and the metric meanings' names."""
+    where = bank.at("benchmarks.yaml")
+    for key, text in bank.benchmarks.verdicts.model_dump().items():
+        allowed = VERDICT_PLACES.get(key, ())
+        for name, problem in _placeholders(text):
+            if problem or name not in allowed:
+                takes = " and ".join(f"{{{n}}}" for n in allowed) or "no placeholder"
+                yield where.error(
+                    ("verdicts", key),
+                    problem or f"unknown placeholder {{{name}}}: {key} takes {takes}",
+                )
+    for name in bank.benchmarks.metric_meanings:
+        yield from _metric(where, ("metric_meanings", name), name)

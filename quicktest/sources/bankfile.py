@@ -45,6 +45,8 @@ def validate_bank(texts: dict[str, str], folder: Path) -> dict[str, Any]:
         "nrr_readings": [r.model_dump(mode="json") for r in benchmarks.nrr_readings],
         "metric_warnings": [w.model_dump(mode="json") for w in benchmarks.metric_warnings],
         "healthy_direction": dict(benchmarks.healthy_direction),
+        "verdicts": benchmarks.verdicts.model_dump(mode="json"),
+        "metric_meanings": dict(benchmarks.metric_meanings),
     }
     located_files = {name: located for name, (located, _) in parsed.items()}
     errors = list(cross_check(info, questions, patterns, benchmarks, located_files))

@@ -206,6 +206,23 @@ class Benchmark(_Model):
     label: Text
     source: Text
     bands: list[Band] = Field(min_length=1)
+    better: Literal["up", "down"] | None = Field(
+        None,
+        description="which side of the bands is the healthier one, for a figure's verdict "
+        "(default: its metric's healthy_direction; none: above and below are only positions)",
+    )
+
+
+class Verdicts(_Model):
+    """How the report words a figure against its benchmark band. {band} is the band's name,
+    {range} its figures (88% to 90%, or one median); `better` and `worse` follow `above` or
+    `below` where the benchmark says which side is the healthier one."""
+
+    above: Text = "above the benchmark of {range} ({band})"
+    within: Text = "within the benchmark of {range} ({band})"
+    below: Text = "below the benchmark of {range} ({band})"
+    better: Text = "ahead of peers"
+    worse: Text = "behind peers"
 
 
 class NrrReading(_Model):
@@ -243,6 +260,14 @@ class BenchmarksFile(_Model):
         description="metric -> the way a healthier company moves it; the way out offers a "
         "metric only in this direction, and none without one",
     )
+    verdicts: Verdicts = Field(
+        default_factory=Verdicts, description="the words of a figure against its benchmark band"
+    )
+    metric_meanings: dict[str, Text] = Field(
+        default_factory=dict,
+        description="metric -> what the figure means, in a client's words, beside it in the "
+        "report (a metric without one shows its name alone)",
+    )
 
 
 MODELS: dict[str, type[_Model]] = dict(
@@ -272,6 +297,7 @@ KNOWN_KEYS = sorted(
             Contradiction,
             NrrReading,
             MetricWarning,
+            Verdicts,
         )
         for key in model.model_fields
     }

@@ -1,6 +1,6 @@
 """A consultant's brand: a folder with `brand.yaml` (firm, a prepared-by line, contact,
-colours, a footer) and a logo beside it, validated like the bank: every error names its
-file, line and column.
+colours, a footer, the currency of its clients' amounts) and a logo beside it, validated
+like the bank: every error names its file, line and column.
 
 The logo must be an SVG or PNG file inside the folder, under 1 MB, at most 4000 pixels a
 side, and really what its name says; the report's renderer may then fetch that folder's
@@ -29,6 +29,7 @@ _PIXELS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 9
 _PIXELS["in"] = 96.0
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-z%]*)\s*$")
 Colour = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
 Line = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -41,6 +42,7 @@ class _BrandFile(BaseModel):
     text: Colour | None = None
     footer: Annotated[str, Field(min_length=1, max_length=400)] | None = None
     logo: str | None = None
+    currency: Currency | None = None
 
 
 def load_brand(folder: str | os.PathLike) -> Brand:
@@ -61,6 +63,9 @@ def load_brand(folder: str | os.PathLike) -> Brand:
             where = tuple(error["loc"])
             if error["type"] == "extra_forbidden":
                 message, hint = f"unknown key {where[-1]!r}", did_you_mean(str(where[-1]), keys)
+            elif error["type"] == "string_pattern_mismatch" and where == ("currency",):
+                message = f"expected a currency code such as EUR, got {error.get('input')!r}"
+                hint = None
             elif error["type"] == "string_pattern_mismatch":
                 message = f"expected a colour such as #1e3a5f, got {error.get('input')!r}"
                 hint = None
@@ -80,6 +85,7 @@ def load_brand(folder: str | os.PathLike) -> Brand:
         data.text,
         data.footer,
         logo,
+        data.currency.upper() if data.currency else None,
     )
 
 

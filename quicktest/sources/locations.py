@@ -27,6 +27,15 @@ def templates_dir() -> str:
     return os.path.join(_shipped("reports"), "templates")
 
 
+def cache_dir(part: str) -> str | None:
+    """A folder of quicktest's cache (validated banks, compiled templates): under
+    $QUICKTEST_CACHE, else the user cache folder; None when QUICKTEST_CACHE is empty."""
+    root = os.environ.get("QUICKTEST_CACHE")
+    if root is None:
+        root = user_cache_dir()
+    return os.path.join(root, part) if root else None  # QUICKTEST_CACHE="" turns it off
+
+
 def user_cache_dir() -> str:
     """quicktest's folder in the user cache: platformdirs' answer. On Linux its rule
     ($XDG_CACHE_HOME, else ~/.cache) is applied here directly, because importing platformdirs
@@ -67,6 +76,9 @@ def default_store_path() -> str:
     chosen = os.environ.get("QUICKTEST_DB")
     if chosen:
         return chosen
+    if sys.platform == "linux":  # platformdirs' rule, without its import (see user_cache_dir)
+        root = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return os.path.join(root, "quicktest", "sessions.db")
     from platformdirs import user_data_dir
 
     return os.path.join(user_data_dir("quicktest", appauthor=False), "sessions.db")

@@ -7,6 +7,7 @@ import os
 
 from quicktest.app.given import Inputs
 from quicktest.app.revenue import RevenueSpec
+from quicktest.domain.errors import InputError
 
 BRAND_HELP = (
     "a brand folder (brand.yaml and a logo) for the PDF and the app's header "
@@ -73,7 +74,12 @@ def add_revenue_reading(parser: argparse.ArgumentParser) -> None:
         help="the date the figures stand at: later periods and term ends are not yet "
         "(default: today, or the file's latest date if earlier)",
     )
-    how.add_argument("--currency", metavar="CODE", help="keep the rows in this currency only")
+    how.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="the amounts' currency (EUR, USD, GBP, ...): a revenue file's rows in it only, "
+        "and the report's amounts written in it",
+    )
     how.add_argument(
         "--decimal",
         choices=("point", "comma"),
@@ -124,4 +130,11 @@ def revenue_spec(args: argparse.Namespace, path: str | None) -> RevenueSpec | No
 
 
 def inputs_of(args: argparse.Namespace) -> Inputs:
-    return Inputs(args.answers, args.client, args.metrics, revenue_spec(args, args.revenue))
+    currency = args.currency.strip().upper() if args.currency else None
+    if currency and not (len(currency) == 3 and currency.isalpha()):
+        raise InputError(
+            f"expected a currency code such as EUR, got {args.currency!r}", field="--currency"
+        )
+    return Inputs(
+        args.answers, args.client, args.metrics, revenue_spec(args, args.revenue), currency
+    )

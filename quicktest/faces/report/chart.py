@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 28, 20, 34
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     name: str
     points: str  # "x,y x,y" for a polyline
     dots: list[tuple[float, float, str]]  # x, y, value label
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(NamedTuple):
     width: int
     height: int
     left: int

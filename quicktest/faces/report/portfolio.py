@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
@@ -10,16 +10,14 @@ from quicktest.domain.portfolio import ROUND_GAP, Portfolio
 from quicktest.faces.report.view import BrandView, brand_view
 
 
-@dataclass(frozen=True)
-class Frequency:
+class Frequency(NamedTuple):
     name: str
     clients: int
     share: str
     percent: int
 
 
-@dataclass(frozen=True)
-class ClientRow:
+class ClientRow(NamedTuple):
     name: str
     tags: str
     date: str
@@ -31,8 +29,7 @@ class ClientRow:
     place: str  # its percentile among the clients, where shown
 
 
-@dataclass(frozen=True)
-class PortfolioView:
+class PortfolioView(NamedTuple):
     title: str
     scope: str
     date: str

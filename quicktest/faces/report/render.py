@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from quicktest.app.reading import FullRead
 from quicktest.app.report import Rendered
@@ -47,8 +48,20 @@ def _load_weasyprint() -> None:
         raise SetupError(PANGO_MISSING.format(exc)) from None
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept for the next process (a report's templates take longer to
+    compile than its read to score); a cache folder that cannot be written means no cache."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 class Renderer:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cache: str | None = None) -> None:
         _load_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -64,7 +77,10 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_TemplateCache(cache) if cache else None,
         )
+        self.jinja.filters["upper_first"] = upper_first
+        self.jinja.filters["lower_first"] = lower_first
         self.fetcher = AssetsOnlyFetcher(folder)
         self.fonts = FontConfiguration()
         self.css = CSS(
@@ -73,8 +89,8 @@ class Renderer:
 
     @staticmethod
     @cache
-    def shared(folder: Path) -> Renderer:
-        return Renderer(folder)
+    def shared(folder: Path, compiled: str | None = None) -> Renderer:
+        return Renderer(folder, compiled)
 
     def html(
         self, bank: Bank, read: FullRead, paper: str = "a4", brand: Brand | None = None
@@ -109,6 +125,17 @@ class Renderer:
                 pdf_variant="pdf/ua-1",
                 uncompressed_pdf=False,
             )
+
+
+def upper_first(text: str) -> str:
+    """A sentence's first letter in upper case, the rest as written (B2B stays B2B)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless it starts an
+    abbreviation (NRR, ARR growth)."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 _ENVIRONMENT = threading.Lock()
@@ -157,10 +184,12 @@ def render(
     paper: str = "a4",
     brand: Brand | None = None,
     pdf: bool = True,
+    cache: str | None = None,
 ) -> Rendered:
     """The read's report as HTML and (with `pdf`) PDF: a client's respondents get a page on
-    where they disagree, and a brand puts a consultant's firm, logo and colours on it."""
-    renderer = Renderer.shared(Path(templates))
+    where they disagree, and a brand puts a consultant's firm, logo and colours on it.
+    `cache`: a folder for the compiled templates."""
+    renderer = Renderer.shared(Path(templates), cache)
     html = renderer.html(bank, read, paper, brand)
     return Rendered(html, renderer.pdf(html, report_date(read), brand) if pdf else None)
 
@@ -171,9 +200,10 @@ def render_portfolio(
     templates: str,
     paper: str = "a4",
     brand: Brand | None = None,
+    cache: str | None = None,
 ) -> Rendered:
     """The portfolio as HTML and PDF, dated by its newest client read (else today)."""
-    renderer = Renderer.shared(Path(templates))
+    renderer = Renderer.shared(Path(templates), cache)
     dates = [row.now.combined.given.date for row in found.rows]
     day = datetime.date.fromisoformat(max(d for d in dates if d)) if any(dates) else _today()
     html = renderer.portfolio_html(bank, found, day, paper, brand)

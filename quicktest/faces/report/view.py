@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
@@ -11,10 +11,14 @@ from quicktest.domain.brand import Brand
 from quicktest.domain.client import fold
 from quicktest.domain.clientread import ClientRead, Person
 from quicktest.domain.metrics import ALL, INPUTS
-from quicktest.domain.read import Evidence, PatternRead, Read
+from quicktest.domain.read import Evidence, PatternRead, Read, Verdict
 from quicktest.domain.units import format_value, show_value
 from quicktest.domain.wayout import Way, WayOut
 from quicktest.faces.report.chart import Chart, pair_chart
+
+# The amounts' currency where neither the command, the revenue file nor the brand names one:
+# the bank's benchmark amounts (ARR per employee, the ACV bands) are US surveys in dollars.
+DEFAULT_CURRENCY = "USD"
 
 BASIS_WORDS = {
     "answers": "the answers alone",
@@ -23,32 +27,29 @@ BASIS_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class EvidenceRow:
+class EvidenceRow(NamedTuple):
     points: str
     source: str
     text: str
     about: str  # the question and the answer given, or the metric
 
 
-@dataclass(frozen=True)
-class MoveView:
+class MoveView(NamedTuple):
     kind: str  # "answer" or "metric"
     what: str  # the question, or the metric
     was: str
     to: str
+    direction: str  # a metric's healthy way, "up" or "down" ("" for an answer)
 
 
-@dataclass(frozen=True)
-class WayView:
+class WayView(NamedTuple):
     moves: list[MoveView]
     score: str
     level: str
     progress: list[str]  # the pattern's measures that track these moves
 
 
-@dataclass(frozen=True)
-class PatternView:
+class PatternView(NamedTuple):
     id: str
     name: str
     level: str
@@ -65,41 +66,51 @@ class PatternView:
     unknown: list[str]  # metrics that would confirm or weaken it, not given
     capped: str | None  # why its level is below what its score alone reads, if it is
     way_out: list[WayView]  # healthier changes that would take it below its level
+    caps_id: str  # the metric it holds down, by name
 
 
-@dataclass(frozen=True)
-class MetricRow:
+class FigureVerdict(NamedTuple):
+    """A figure against its benchmark, in the bank's words."""
+
+    words: str  # "Below the benchmark of 88% to 90% (private B2B SaaS median): behind peers"
+    position: str  # above, within, below
+    tone: str  # better, worse, or "" (within, or no healthier side)
+    source: str  # the benchmark's source
+
+
+class MetricRow(NamedTuple):
+    name: str
     label: str
-    value: str
-    note: str
+    value: str  # a series quarter by quarter: "78% → 76% → 73%"
+    latest: str  # its latest value alone
+    first: str  # a series' oldest value ("" for one value)
+    quarters: int  # how many quarters a series holds (1 for one value)
+    meaning: str  # what the figure means, in the bank's words for a client ("" where none)
+    provenance: str  # "from the revenue file", "given by Dana Lee", or ""
+    verdict: FigureVerdict | None
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     nrr: str
     grr: str
     reading: str
-    band: str
-    benchmark: str
-    grr_benchmark: str
+    nrr_verdict: FigureVerdict | None
+    grr_verdict: FigureVerdict | None
 
 
-@dataclass(frozen=True)
-class AppendixRow:
+class AppendixRow(NamedTuple):
     number: int
     prompt: str
     answer: str | None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     label: str
     band: str | None  # None: the client gave no figure to compare
     source: str
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
     name: str
     role: str
     state: str
@@ -110,8 +121,7 @@ class PersonRow:
     is_this_read: bool  # a session's own report: the respondent it reads
 
 
-@dataclass(frozen=True)
-class CombinedRow:
+class CombinedRow(NamedTuple):
     name: str
     level: str
     score: str
@@ -119,39 +129,34 @@ class CombinedRow:
     spread: str  # the lowest and highest of the respondents' own scores, where shown
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(NamedTuple):
     number: int
     prompt: str
     answers: list[tuple[str, str | None]]  # who (a name, or how many) and the answer
 
 
-@dataclass(frozen=True)
-class GapRow:
+class GapRow(NamedTuple):
     pattern: str
     gap: str
     high: str
     low: str
 
 
-@dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
     pattern: str
     level: str
     score: str
     percent: int
 
 
-@dataclass(frozen=True)
-class OwnRead:
+class OwnRead(NamedTuple):
     """One respondent's own read, as the client's report shows it after the combined read."""
 
     person: PersonRow
     patterns: list[ScoreRow]
 
 
-@dataclass(frozen=True)
-class RespondentsView:
+class RespondentsView(NamedTuple):
     of_client: bool  # the report is the client's (else one respondent's, this_read)
     this_read: str | None
     people: list[PersonRow]
@@ -170,8 +175,7 @@ class RespondentsView:
     appendix: list[Disagreement]  # every question's answers (a client's report)
 
 
-@dataclass(frozen=True)
-class BrandView:
+class BrandView(NamedTuple):
     firm: str
     prepared_by: str | None
     contact: str | None
@@ -179,8 +183,7 @@ class BrandView:
     colours: str  # CSS custom properties from validated #hex colours only
 
 
-@dataclass(frozen=True)
-class ReportView:
+class ReportView(NamedTuple):
     title: str
     client: str
     who: str  # the cover's line: whose answers, or how many respondents it combines
@@ -200,6 +203,7 @@ class ReportView:
     tied: list[PatternView]  # patterns called alike at the top: no dominant one
     unanswered: list[str]
     metrics: list[MetricRow]
+    key_figures: list[MetricRow]  # the summary's: the few figures that matter most, judged
     retention: Retention | None
     chart: Chart | None
     appendix: list[AppendixRow]
@@ -217,6 +221,8 @@ class ReportView:
     way_out_shown: bool  # a client's combined read has no single answer to change
     among: list[tuple[str, str, int]]  # pattern, score, percentile among the clients
     among_clients: int
+    currency: str  # the amounts' currency code
+    amounts_in: str  # the currency code where the figures hold an amount, else ""
     firm: str  # whose report it is, in the running header: quicktest, or the brand's firm
     footer: str
     brand: BrandView | None
@@ -254,6 +260,7 @@ def _way(bank: Bank, way: Way) -> WayView:
             bank.question_by_id[c.ref].prompt if c.kind == "answer" else ALL[c.ref].label,
             c.was,
             c.to,
+            bank.healthy.get(c.ref, "") if c.kind == "metric" else "",
         )
         for c in way.changes
     ]
@@ -280,46 +287,90 @@ def _pattern(bank: Bank, full: FullRead, p: PatternRead, ways: dict[str, WayOut]
         [ALL[name].label for name in p.unknown],
         p.capped_words(),
         [_way(bank, w) for w in out.ways] if out else [],
+        pattern.caps,
     )
 
 
-def _metric_rows(read: Read, given_by: Mapping[str, str]) -> list[MetricRow]:
-    """Each figure with a note: computed from the revenue file, given by a respondent (in a
-    client's read, where names may be shown), or what it means."""
+def _verdict(bank: Bank, verdict: Verdict | None, currency: str) -> FigureVerdict | None:
+    if verdict is None:
+        return None
+    words = verdict.words(bank.verdicts, currency)
+    return FigureVerdict(
+        words[:1].upper() + words[1:],
+        verdict.position,
+        verdict.tone or "",
+        verdict.used.benchmark.source,
+    )
+
+
+def _metric_rows(
+    bank: Bank, read: Read, given_by: Mapping[str, str], currency: str
+) -> list[MetricRow]:
+    """Each figure as a client reads it: its value (amounts in their currency), what it
+    means, where it came from, and where the bank has a benchmark, the verdict against it."""
+    verdicts = read.verdicts
+    shown: list[tuple[str, str]] = [
+        (name, show_value(ALL[name], value, " → ", currency))
+        for name, value in read.metrics.given.items()
+    ]
+    shown += [
+        (name, format_value(ALL[name], value, currency))
+        for name, value in read.metrics.derived.items()
+    ]
+    shown.sort(key=lambda item: item[0] not in verdicts)  # those a benchmark judges first
     rows = []
-    for name, value in read.metrics.given.items():
-        spec = ALL[name]
-        shown = show_value(spec, value, " → ")
+    for name, value in shown:
+        now = read.metrics.value(name)
+        series = read.metrics.series(name)
         if name in read.metrics.computed:
-            note = "computed from the revenue file"
+            provenance = "from the revenue file"
         elif name in given_by:
-            note = f"given by {given_by[name]}; {spec.help}"
+            provenance = f"given by {given_by[name]}"
         else:
-            note = spec.help
-        rows.append(MetricRow(spec.label, shown, note))
-    for name, value in read.metrics.derived.items():
+            provenance = ""
         rows.append(
-            MetricRow(ALL[name].label, format_value(ALL[name], value), f"derived: {ALL[name].help}")
+            MetricRow(
+                name,
+                ALL[name].label,
+                value,
+                value if now is None else format_value(ALL[name], now, currency),
+                format_value(ALL[name], series[0], currency) if len(series) > 1 else "",
+                max(len(series), 1),
+                bank.meanings.get(name, ""),
+                provenance,
+                _verdict(bank, verdicts.get(name), currency),
+            )
         )
     return rows
 
 
-def _retention(bank: Bank, read: Read) -> Retention | None:
+# The figures a summary leads with, after the metric the called pattern holds down: NRR is
+# never read without GRR beside it, then the others a benchmark judges.
+KEY_ORDER = ("nrr", "grr", "gross_margin", "arr_per_employee", "cac_payback_months")
+KEY_FIGURES = 3
+
+
+def _key_figures(rows: list[MetricRow], caps: str | None) -> list[MetricRow]:
+    """The few figures that matter most: the metric the called pattern holds down where it
+    was given, then those a benchmark judges."""
+    by_name = {row.name: row for row in rows if row.verdict or row.name == caps}
+    order = [caps, *KEY_ORDER, *by_name]
+    picked = list(dict.fromkeys(name for name in order if name in by_name))
+    return [by_name[name] for name in picked[:KEY_FIGURES]]
+
+
+def _retention(bank: Bank, read: Read, currency: str) -> Retention | None:
     nrr, grr = read.metrics.value("nrr"), read.metrics.value("grr")
     if nrr is None:
         return None
     pct = INPUTS["nrr"]
-    nrr_used, grr_used = read.band_for("nrr"), read.band_for("grr")
+    verdicts = read.verdicts
     return Retention(
         format_value(pct, nrr),
         "not provided" if grr is None else format_value(pct, grr),
         bank.nrr_reading(nrr),
-        "" if nrr_used is None else nrr_used.band.label,
-        "" if nrr_used is None else format_value(pct, nrr_used.band.value),
-        ""
-        if grr_used is None
-        else f"{format_value(pct, grr_used.band.edge('low'))} to "
-        f"{format_value(pct, grr_used.band.edge('high'))}",
+        _verdict(bank, verdicts.get("nrr"), currency),
+        _verdict(bank, verdicts.get("grr"), currency),
     )
 
 
@@ -439,6 +490,10 @@ def build(
     detailed = [p for p in patterns if bank.at_least(p.level, bank.dominant)]
     dominant = patterns[0] if read.dominant else None
     metrics = read.metrics
+    currency = full.currency or (brand.currency if brand else None) or DEFAULT_CURRENCY
+    given_by = client.figures.given_by if full.of_client and client else {}
+    rows = _metric_rows(bank, read, given_by, currency) if metrics else []
+    called = read.dominant or (read.tied[0] if read.tied else None)
     return ReportView(
         title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
         client=read.given.client or "Unnamed client",
@@ -458,10 +513,9 @@ def build(
         detailed=detailed,
         tied=patterns[: len(read.tied)],
         unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],
-        metrics=_metric_rows(read, client.figures.given_by if full.of_client and client else {})
-        if metrics
-        else [],
-        retention=_retention(bank, read),
+        metrics=rows,
+        key_figures=_key_figures(rows, called.pattern.caps if called else None),
+        retention=_retention(bank, read, currency),
         chart=pair_chart(metrics.series("nrr_history"), metrics.series("gross_margin")),
         appendix=[
             AppendixRow(
@@ -504,6 +558,8 @@ def build(
             for step in bank.confidence
         ],
         conflicts=[f"{bank.question_by_id[c.question].prompt} {c.words()}" for c in read.conflicts],
+        currency=currency,
+        amounts_in=currency if any(ALL[r.name].unit == "currency" for r in rows) else "",
         firm=brand.firm if brand else "quicktest",
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")
         if brand

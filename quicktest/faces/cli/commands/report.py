@@ -12,6 +12,9 @@ from quicktest.domain.errors import InputError
 from quicktest.faces.cli.exits import EXIT_OK
 from quicktest.faces.cli.options import add_brand, add_inputs, inputs_of
 
+# Once the PDF is written, end without the interpreter's teardown (see main.entry).
+EXIT_AT_ONCE = True
+
 
 def add_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     add_inputs(parser)
@@ -33,7 +36,7 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
     brand = workspace.brand(args.brand)
     # a client's report leads with its combined read; a stored session whose client has
     # several respondents gets a page about them
-    read = read_inputs(workspace, inputs_of(args), with_client=True)
+    read = read_inputs(workspace, inputs_of(args), with_client=True, with_hinges=False)
     if args.among_clients:
         if not read.of_client:
             raise InputError("--among-clients needs --client NAME", field="--among-clients")
