@@ -7,7 +7,7 @@ from typing import NamedTuple
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
 from quicktest.domain.portfolio import ROUND_GAP, Portfolio
-from quicktest.faces.report.view import BrandView, brand_view
+from quicktest.faces.report.brandview import BrandView, brand_view
 
 
 class Frequency(NamedTuple):
