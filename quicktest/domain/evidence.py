@@ -56,11 +56,7 @@ def neutral_words(condition: Condition, metrics: tuple[str, ...]) -> Words:
     """The words for a rule checked whose figures fell in its neutral band."""
 
     def words(given: Metrics, bands: Mapping[str, Band]) -> str:
-        found = " and ".join(
-            f"{label(name)} {given.display(name)}"
-            for name in metrics
-            if given.value(name) is not None
-        )
+        found = _found(metrics, given)
         return (
             f"Checked for {_condition(condition, bands)}; found {found}: neither for nor against."
         )
@@ -72,14 +68,9 @@ def set_aside_words(metrics: tuple[str, ...]) -> Callable[[Metrics], str]:
     """The words for a rule whose figure an answer overrules (the bank follows the answer)."""
 
     def words(given: Metrics) -> str:
-        found = " and ".join(
-            f"{label(name)} {given.display(name)}"
-            for name in metrics
-            if given.value(name) is not None
-        )
         return (
-            f"Set aside: {found} contradicts an answer the bank asks the read to follow, "
-            "so it counts neither for nor against."
+            f"Set aside: {_found(metrics, given)} contradicts an answer the bank asks the read "
+            "to follow, so it counts neither for nor against."
         )
 
     return words
