@@ -49,6 +49,7 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 SEED = 22
 LIMIT = 300.0  # seconds any one run may take before it is stopped
+STEP_LIMIT = 60.0  # seconds the terminal app may take to show what one key brings
 
 
 def free_port() -> int:
@@ -267,8 +268,13 @@ async def terminal_respondent(
             seen: list[str] = []
 
             async def until(text: str) -> None:
+                deadline = time.monotonic() + STEP_LIMIT
                 while text not in ANSI.sub("", "".join(seen)):
-                    message = await ws.receive(timeout=LIMIT)
+                    try:
+                        message = await ws.receive(timeout=max(deadline - time.monotonic(), 0))
+                    except TimeoutError:
+                        screen = " ".join(ANSI.sub("", "".join(seen)).split())[-300:]
+                        raise SystemExit(f"{text!r} never came on screen; last: {screen}") from None
                     if message.type == aiohttp.WSMsgType.BINARY:
                         seen.append(message.data.decode("utf-8", "replace"))
                     elif message.type != aiohttp.WSMsgType.TEXT:
@@ -282,7 +288,7 @@ async def terminal_respondent(
                 seen.clear()
                 start = time.perf_counter()
                 await ws.send_json(["stdin", "1"])
-                await until(f"Question {number + 1} of 7" if number < 7 else "Optional metrics")
+                await until(f"Question {number + 1} of 7" if number < 7 else "Optional figures")
                 answers.append(time.perf_counter() - start)
             await ws.send_json(["stdin", "\x11"])  # Ctrl+Q: the app ends, its writes done
 
