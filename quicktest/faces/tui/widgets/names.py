@@ -26,34 +26,23 @@ class NameFields(Horizontal):
         self.names = names
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="field"):
-            yield Label("Client")
-            yield Input(
-                self.names.client,
-                placeholder="optional",
-                id="client",
-                max_length=MAX_NAME,
-                compact=True,
-            )
-        with Vertical(classes="field"):
-            yield Label("Respondent")
-            yield Input(
-                self.names.respondent,
-                placeholder="optional",
-                id="respondent",
-                max_length=MAX_NAME,
-                compact=True,
-            )
-        with Vertical(classes="field"):
-            yield Label("Role")
-            yield Input(
-                self.names.role,
-                placeholder="CEO, CFO…",
-                id="role",
-                max_length=MAX_NAME,
-                suggester=SuggestFromList(SUGGESTED_ROLES, case_sensitive=False),
-                compact=True,
-            )
+        roles = SuggestFromList(SUGGESTED_ROLES, case_sensitive=False)
+        fields = (
+            ("client", "Client", "optional", None),
+            ("respondent", "Respondent", "optional", None),
+            ("role", "Role", "CEO, CFO…", roles),
+        )
+        for name, label, placeholder, suggester in fields:
+            with Vertical(classes="field"):
+                yield Label(label)
+                yield Input(
+                    getattr(self.names, name),
+                    placeholder=placeholder,
+                    id=name,
+                    max_length=MAX_NAME,
+                    suggester=suggester,
+                    compact=True,
+                )
 
     def values(self) -> Names:
         """The names as typed, without spaces around them."""
