@@ -10,7 +10,7 @@ import json
 import platform
 from pathlib import Path
 
-from timing import ROOT
+from timing import ROOT, stop_on_signals
 
 BENCHMARKS = ("startup", "engine", "tui_startup", "report", "revenue", "batch", "web", "portfolio")
 
@@ -59,6 +59,7 @@ def main() -> None:
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    stop_on_signals()
     results = []
     for name in args.names or BENCHMARKS:
         print(f"== {name}", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import statistics
 import subprocess
 import sys
@@ -77,3 +78,14 @@ def report(name: str, ours: float, baseline_name: str, baseline: float, note: st
         "ratio": ratio,
         "note": note,
     }
+
+
+def stop_on_signals() -> None:
+    """End by SystemExit on SIGTERM or SIGHUP (a `timeout`, a closed terminal), so that each
+    run's `finally` stops the servers it started rather than leaving them behind."""
+
+    def end(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, end)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import aiohttp
-from timing import QUICKTEST, ROOT, prepare
+from timing import QUICKTEST, ROOT, prepare, stop_on_signals
 
 ANSWERS = ("people_mostly", "nothing", "activity", "looked_healthy", "nrr_up_margin_down",
            "handful", "faster")  # fmt: skip
@@ -409,4 +409,5 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
 
 if __name__ == "__main__":
+    stop_on_signals()
     main(sys.argv[1:])
