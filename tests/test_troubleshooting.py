@@ -200,7 +200,9 @@ async def test_a_write_that_fails_mid_session_loses_nothing_and_says_so(bank, tm
         await pilot.pause()
         assert app.screen.index == 2  # the respondent is never held up
         (note,) = [n for n in app._notifications if n.title == "Not saved"]
-        assert note.message.startswith("cannot write to the session store: database is locked.")
+        assert note.message.startswith(
+            "cannot write to the session store: another process held its write lock"
+        )
         assert app.sub_title.endswith("NOT SAVED")
         await pilot.press("3")  # queued behind the failed write
         await pilot.press("ctrl+q")  # not yet: it warns first

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -32,8 +33,15 @@ class SQLiteDatabase:
 
     engine = "sqlite"
 
-    def __init__(self, conn: sqlite3.Connection, where: str, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        where: str,
+        read_only: bool = False,
+        lock_wait: float = 10.0,
+    ) -> None:
         self.conn, self.where, self.read_only = conn, where, read_only
+        self.lock_wait = lock_wait
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -69,16 +77,47 @@ class SQLiteDatabase:
         loses nothing before it."""
         if self.read_only:
             raise self.cannot_write()
+        with self._turn():
+            try:
+                self.execute("BEGIN IMMEDIATE")
+                yield self
+                self.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._roll_back()
+                raise self._not_written(exc) from None
+            except BaseException:
+                self._roll_back()
+                raise
+
+    def _not_written(self, exc: sqlite3.Error) -> InputError:
+        """Our words for a write SQLite refused: a held lock says who to wait for."""
+        code = getattr(exc, "sqlite_errorcode", None) or 0
+        if code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            why = (
+                f"another process held its write lock for more than {self.lock_wait:g} s; "
+                "try again once it is done"
+            )
+        else:
+            why = str(exc)
+        return InputError(f"cannot write to the session store: {why}", self.where)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's turn to write the file. A web worker's threads each hold a
+        connection; left to SQLite, the ones waiting for the write lock sleep and poll,
+        and an unlucky one waits seconds while others come and go. Queued here they take
+        turns; other processes still wait through SQLite's busy timeout."""
+        turn = _turns(self.where)
+        if not turn.acquire(timeout=self.lock_wait):
+            raise InputError(
+                f"cannot write to the session store: it stayed busy for {self.lock_wait:g} s "
+                "with other writes of this process",
+                self.where,
+            )
         try:
-            self.execute("BEGIN IMMEDIATE")
-            yield self
-            self.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._roll_back()
-            raise InputError(f"cannot write to the session store: {exc}", self.where) from None
-        except BaseException:
-            self._roll_back()
-            raise
+            yield
+        finally:
+            turn.release()
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -102,16 +141,17 @@ class SQLiteDatabase:
             if self.version() == SCHEMA_VERSION:
                 return  # a store made before the mark: read it as it is
             raise self.cannot_write()
-        self.execute("BEGIN IMMEDIATE")
-        try:
-            if not _ours(self.conn):  # made by another program since it was looked at
-                raise _another_programs(self.where)
-            upgrade(self)
-            self.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.execute("COMMIT")
-        except BaseException:
-            self._roll_back()
-            raise
+        with self._turn():
+            self.execute("BEGIN IMMEDIATE")
+            try:
+                if not _ours(self.conn):  # made by another program since it was looked at
+                    raise _another_programs(self.where)
+                upgrade(self)
+                self.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.execute("COMMIT")
+            except BaseException:
+                self._roll_back()
+                raise
 
     def _roll_back(self) -> None:
         if self.conn.in_transaction:
@@ -142,7 +182,7 @@ def open_sqlite(path: Path, lock_wait: float) -> SQLiteDatabase:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {int(lock_wait * 1000)}")
-        db = SQLiteDatabase(conn, str(path), read_only)
+        db = SQLiteDatabase(conn, str(path), read_only, lock_wait)
         db.execute("PRAGMA foreign_keys = ON")
         db.migrate()
         if not read_only:
@@ -156,6 +196,17 @@ def open_sqlite(path: Path, lock_wait: float) -> SQLiteDatabase:
                 f"cannot open the session store: {exc} ({WRITABLE_PLACE})", str(path)
             ) from None
         raise
+
+
+_TURNS: dict[str, threading.RLock] = {}
+_TURNS_MADE = threading.Lock()
+
+
+def _turns(where: str) -> threading.RLock:
+    """The one lock this process takes to write the store at `where` (however named)."""
+    key = os.path.realpath(where)
+    with _TURNS_MADE:
+        return _TURNS.setdefault(key, threading.RLock())
 
 
 # --- the file is ours alone ------------------------------------------------------------------
