@@ -106,6 +106,19 @@ def test_wrong_expired_and_revoked_links_get_nothing(store_at):
     assert revoked not in log and expired not in log and "x" * 32 not in log
 
 
+def test_an_invite_is_found_by_its_id_or_a_prefix_and_never_by_a_pattern(tmp_path):
+    db = tmp_path / "s.db"
+    invite(db, "Acme", "Dana")
+    for pattern in ("%", "_", "%_%"):
+        refused = quicktest("invite", "revoke", pattern, db=db)
+        assert refused.returncode == 2 and f"no invite {pattern!r}" in refused.stderr
+    listed = quicktest("invite", "list", "--format", "json", db=db).stdout
+    assert '"state": "open"' in listed
+    prefix = listed.split('"id": "')[1][:3]
+    assert quicktest("invite", "revoke", prefix, db=db).returncode == 0
+    assert '"state": "revoked"' in quicktest("invite", "list", "--format", "json", db=db).stdout
+
+
 def test_repeated_bad_tokens_from_one_address_are_slowed_down(tmp_path):
     db = tmp_path / "s.db"
     invite(db, "Acme", "Dana")

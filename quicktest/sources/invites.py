@@ -14,7 +14,7 @@ from quicktest.domain.errors import InputError
 from quicktest.domain.invite import Invite
 from quicktest.domain.response import Response
 from quicktest.domain.session import IN_PROGRESS
-from quicktest.sources.store import Store
+from quicktest.sources.store import Store, prefix_range
 
 _DURATION = re.compile(r"^(\d{1,4})\s*([dhw])$")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
@@ -70,6 +70,7 @@ _SELECT = (
     "SELECT i.id, i.session_id, s.client, s.respondent, i.created_at, i.expires_at, "
     "i.revoked, i.hold FROM invites i JOIN sessions s ON s.id = i.session_id"
 )
+_BY_PREFIX = f"{_SELECT} WHERE i.id >= ? AND i.id < ? ORDER BY i.id"
 
 
 def listed(store: Store) -> list[Invite]:
@@ -78,7 +79,9 @@ def listed(store: Store) -> list[Invite]:
 
 
 def find(store: Store, invite_id: str) -> Invite:
-    rows = store.db.execute(f"{_SELECT} WHERE i.id LIKE ? || '%'", (invite_id,)).fetchall()
+    bounds = prefix_range(invite_id)
+    rows = [] if bounds is None else store.db.execute(_BY_PREFIX, bounds).fetchall()
+    rows = [r for r in rows if r[0].startswith(invite_id)]
     if not rows:
         raise InputError(f"no invite {invite_id!r}", field="ID")
     if len(rows) > 1:

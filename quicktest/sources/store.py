@@ -37,6 +37,14 @@ BY_ID = "SELECT id FROM sessions WHERE id = ?"
 BY_PREFIX = "SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id"
 
 
+def prefix_range(prefix: str) -> tuple[str, str] | None:
+    """The bounds of the ids (session or invite) that start with a hex prefix; None for a
+    prefix no id can start with. Wildcards never reach a query: ids are matched by range."""
+    if prefix and set(prefix) <= _HEX:
+        return prefix, prefix + _PAST_HEX
+    return None
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -138,8 +146,8 @@ class Store:
         if exact.fetchone():
             return session_id
         matches = []
-        if session_id and set(session_id) <= _HEX:
-            rows = self.db.execute(BY_PREFIX, (session_id, session_id + _PAST_HEX))
+        if bounds := prefix_range(session_id):
+            rows = self.db.execute(BY_PREFIX, bounds)
             matches = sorted(i for (i,) in rows if i.startswith(session_id))
         if len(matches) == 1:
             return matches[0]
