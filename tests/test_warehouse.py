@@ -99,9 +99,11 @@ def test_placeholder_dates_on_the_server_size_nothing_and_are_named(cli, postgre
 
 
 def test_a_server_fault_is_bad_input_without_the_password(cli, postgres):
-    bad = postgres.replace("postgres@", "postgres:s3cret@")
-    result = cli("metrics", bad, "--table", "no_such_table")
-    assert result.code == 2 and "no_such_table" in result.err and "s3cret" not in result.err
+    in_user_part = postgres.replace("postgres@", "postgres:s3cret@")
+    among_parameters = postgres + ("&" if "?" in postgres else "?") + "password=s3cret"
+    for bad in (in_user_part, among_parameters):
+        result = cli("metrics", bad, "--table", "no_such_table")
+        assert result.code == 2 and "no_such_table" in result.err and "s3cret" not in result.err
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgresql", "snowflake", "bigquery"])

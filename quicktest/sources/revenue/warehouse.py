@@ -8,7 +8,6 @@ stands for the month) and an amount column; --account, --period and --amount nam
 from __future__ import annotations
 
 import datetime
-import re
 from functools import partial
 
 from quicktest.domain.errors import InputError
@@ -25,6 +24,7 @@ from quicktest.domain.periods import (
     periods_read,
 )
 from quicktest.domain.retention import HistoryPoint, RevenueRead, window_warnings
+from quicktest.sources.locations import shown_location
 from quicktest.sources.revenue import notes
 from quicktest.sources.revenue.cohort import (
     FIGURES,
@@ -92,11 +92,6 @@ def printed(
     return transpile(query, dialect)
 
 
-def safe_url(url: str) -> str:
-    """A connection URL as it may be shown: without its password."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1@", url)
-
-
 def read_postgres(
     url: str,
     table: str,
@@ -118,7 +113,7 @@ def read_postgres(
     months_sql = transpile(
         f"SELECT {month} AS month, COUNT(*) FROM {relation} GROUP BY 1 ORDER BY 1", "postgresql"
     )
-    shown = safe_url(url)
+    shown = shown_location(url)
     try:
         with psycopg.connect(url, connect_timeout=10) as con:
             rows_in = {m: n for m, n in con.execute(months_sql).fetchall() if m is not None}
