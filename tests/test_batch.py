@@ -173,6 +173,25 @@ def test_a_semicolon_export_is_read(cli, tmp_path):
     assert '"nrr":1.115' in result.out.replace(" ", "")
 
 
+def test_an_excel_export_with_a_sep_line_is_read_and_its_lines_counted_as_in_the_file(
+    cli, tmp_path
+):
+    """Excel's "CSV (semicolon)" may start with `sep=;` above the header (after a BOM, with
+    CRLF ends): the separator it states is used, and every place named counts that line."""
+    export = tmp_path / "export.csv"
+    lines = ["sep=;", "client;renewal_case;nrr", "A;activity;111,5%", "B;activty;", ""]
+    export.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())
+    result = cli("batch", export, "--format", "json")
+    assert result.code == 2  # one row was wrong
+    first = json.loads(result.out.splitlines()[0])
+    assert (first["line"], first["client"]) == (3, "A")
+    assert '"nrr":1.115' in result.out.replace(" ", "")
+    assert "export.csv:4: skipped: unknown option 'activty'" in result.err
+    export.write_text("sep=,\nclient,renewal_case,client\nA,activity,A\n")
+    twice = cli("batch", export)
+    assert twice.code == 2 and "export.csv:2:3" in twice.err and "given twice" in twice.err
+
+
 def test_workers_write_the_same_lines_in_the_same_order(cli, bank, tmp_path):
     """A large file is scored by several processes; the reads, their order, the errors and
     the summary are the same as with one."""

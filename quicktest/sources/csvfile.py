@@ -3,24 +3,38 @@ column names given once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 from quicktest.domain.errors import InputError
 
 _DELIMITERS = (",", ";", "\t")
+_BOM = b"\xef\xbb\xbf"
+_SEP_LINE = re.compile(rb"sep=([^\r\n\"])\r?\n")
 
 
-def delimiter_of(path: Path) -> str:
-    """The file's separator, from its header line: comma, semicolon (as spreadsheets in
-    decimal-comma countries write) or tab, whichever the header uses most."""
+class Separator(NamedTuple):
+    """How a CSV file separates its cells."""
+
+    delimiter: str
+    stated: bool  # an Excel `sep=X` line stands above the header and says so
+
+
+def separator_of(path: Path) -> Separator:
+    """The file's separator: the one an Excel `sep=X` first line states, or else the one its
+    header line uses most of comma, semicolon (as spreadsheets in decimal-comma countries
+    write) and tab."""
     try:
         with path.open("rb") as handle:
-            first = handle.readline(64 * 1024)
+            first = handle.readline(64 * 1024).removeprefix(_BOM)
     except OSError:
-        return ","
+        return Separator(",", False)
+    if stated := _SEP_LINE.fullmatch(first):
+        return Separator(stated[1].decode("latin-1"), True)
     counts = {d: first.count(d.encode()) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return Separator(best if counts[best] else ",", False)
 
 
 def bad_byte(path: Path) -> InputError:
@@ -40,14 +54,15 @@ def bad_byte(path: Path) -> InputError:
     )
 
 
-def check_unique(header: list[str], file: str) -> None:
-    """Refuse a column name given twice (after trimming; `header` compared as given)."""
+def check_unique(header: list[str], file: str, line: int = 1) -> None:
+    """Refuse a column name given twice (after trimming; `header`, on `line`, compared as
+    given)."""
     for index, name in enumerate(header):
         if name and name in header[:index]:
             raise InputError(
                 f"column {name!r} is given twice (first as column {header.index(name) + 1}); "
                 "each column name must be unique",
                 file,
-                1,
+                line,
                 index + 1,
             )

@@ -16,7 +16,7 @@ from quicktest.domain.errors import InputError, did_you_mean
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.response import Response
 from quicktest.sources.answersfile import answers_from
-from quicktest.sources.csvfile import bad_byte, check_unique, delimiter_of
+from quicktest.sources.csvfile import bad_byte, check_unique, separator_of
 from quicktest.sources.yamlfile import Located
 
 DETAILS = ("client", "respondent", "date")
@@ -51,7 +51,9 @@ class ResponsesFile:
             self.handle = path.open(newline="", encoding="utf-8-sig")
         except OSError as exc:
             raise InputError(f"cannot be read: {exc.strerror}", str(path)) from None
-        self.reader = csv.reader(self.handle, delimiter=delimiter_of(path))
+        separator = separator_of(path)
+        self.reader = csv.reader(self.handle, delimiter=separator.delimiter)
+        self.sep_line = separator.stated
         try:
             self.header = self._header()
         except BaseException:
@@ -62,21 +64,27 @@ class ResponsesFile:
     def _header(self) -> list[str]:
         path = self.path
         try:
-            header = [h.strip() for h in next(self.reader, [])]
+            if self.sep_line:
+                next(self.reader)  # Excel's `sep=X` line; line numbers still count it
+            first = next(self.reader, None)
         except csv.Error as exc:
-            raise InputError(f"not a readable CSV file: {exc}", str(path), 1) from None
+            raise InputError(
+                f"not a readable CSV file: {exc}", str(path), self.reader.line_num
+            ) from None
         except UnicodeDecodeError:
             raise bad_byte(path) from None
+        line = self.reader.line_num + (first is None)
+        header = [h.strip() for h in first or []]
         if not header:
-            raise InputError("empty file, expected a header row", str(path), 1)
-        check_unique(header, str(path))
+            raise InputError("empty file, expected a header row", str(path), line)
+        check_unique(header, str(path), line)
         known = [*self.bank.question_by_id, *DETAILS, *INPUTS]
         for column, name in enumerate(header, 1):
             if name not in known:
                 raise InputError(
                     f"unknown column {name!r}",
                     str(path),
-                    1,
+                    line,
                     column,
                     hint=did_you_mean(name, known)
                     or "expected question ids, client, respondent, date, metrics",

@@ -11,18 +11,15 @@ file's own lines.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from quicktest.domain.errors import InputError
-from quicktest.sources.csvfile import bad_byte, check_unique, delimiter_of
+from quicktest.sources.csvfile import bad_byte, check_unique, separator_of
 from quicktest.sources.revenue.files import Source, literal
 
-_BOM = b"\xef\xbb\xbf"
-_SEP_LINE = re.compile(rb"sep=([^\r\n\"])\r?\n")
 _BLOCK = 64 * 1024
 
 
@@ -37,14 +34,9 @@ class _Layout(NamedTuple):
 def _layout(path: Path) -> _Layout:
     with path.open("rb") as handle:
         block = handle.read(_BLOCK)
-    body = block.removeprefix(_BOM)
-    sep = _SEP_LINE.match(body)
-    ends = body.split(b"\n")[:-1]  # complete lines only
+    ends = block.split(b"\n")[:-1]  # complete lines only
     crlf = sum(1 for line in ends if line.endswith(b"\r"))
-    mixed = 0 < crlf < len(ends)
-    if sep:
-        return _Layout(sep[1].decode("latin-1"), True, mixed)
-    return _Layout(delimiter_of(path), False, mixed)
+    return _Layout(*separator_of(path), 0 < crlf < len(ends))
 
 
 def _straightened(path: Path, folder: Path, drop_first: bool) -> Path:
@@ -85,7 +77,7 @@ class CsvSource(Source):
         if not header or not any(h.strip() for h in header):
             raise InputError("empty file, expected a header row", name, 1 + self.offset)
         self.header = [h.strip() for h in header]
-        check_unique(self.keys, name)
+        check_unique(self.keys, name, 1 + self.offset)
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
         self.relation = (
             f"read_csv({literal(str(link))}, header = true, delim = {literal(self.delimiter)}, "
