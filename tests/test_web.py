@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from html import unescape
 
 import pytest
 from starlette.testclient import TestClient
 
-from quicktest.app import invites
+from quicktest.app import invites, respond
 from quicktest.app.workspace import Workspace
 from quicktest.faces.cli.renderer import lazy_render
 from quicktest.faces.web.settings import Settings
@@ -72,6 +73,9 @@ def site(store_at):
         def session(self, session_id: str):
             with Store(db) as store:
                 return store.get(session_id)
+
+        def read(self, session_id: str):
+            return respond.read_of(workspace, self.session(session_id)).read
 
     yield Site(), clock
     workspace.close()
@@ -134,6 +138,9 @@ def test_a_link_is_answered_end_to_end_and_the_read_is_the_respondents(site, ban
     assert done.headers["location"] == "read"
     read = browser.get(f"{folder}read").text
     assert "Your read" in read and 'href="report.pdf"' in read
+    called = site.read(invite.session_id).dominant
+    assert called and all(m.says in unescape(read) for m in called.pattern.progress)
+    assert "Progress(" not in read and "Evidence(" not in read  # words, not objects
     assert site.session(invite.session_id).state == "finished"
     pdf = browser.get(f"{folder}report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
