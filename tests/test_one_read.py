@@ -13,7 +13,7 @@ from textual.widgets import Static
 from quicktest.app.revenue import RevenueSpec, read_file
 from quicktest.sources.store import Store
 
-from .conftest import app_for, text_of
+from .conftest import ROOT, app_for, text_of
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13) if m != 6] + ["2026-01"]  # no rows for 2025-06
 
@@ -154,3 +154,47 @@ def test_a_shrinking_base_is_named_in_every_face(cli, bank, tmp_path):
     import asyncio
 
     assert said in asyncio.run(in_the_app())
+
+
+def test_the_key_figures_are_the_same_in_every_face(cli, bank, tmp_path):
+    """The figures a read leads with (the called pattern's metric first, then NRR and GRR),
+    each with its verdict in the bank's words: JSON names them, and text, the PDF, the app
+    and the web form's read show each with the same words."""
+    from quicktest.app.reading import full_read
+    from quicktest.faces.figures import key_figures
+    from quicktest.sources.answersfile import load_answers
+
+    answers = ROOT / "examples" / "vibe_revenue.yaml"
+    read = json.loads(cli("score", answers, "--format", "json").out)
+    assert read["key_figures"] == ["logo_retention", "nrr", "grr"]
+    figures = key_figures(bank, full_read(bank, load_answers(answers, bank)))
+    assert [f.label for f in figures] == [
+        "Logo retention",
+        "Net revenue retention",
+        "Gross revenue retention",
+    ]
+    assert figures[1].verdict.startswith("Above the benchmark") and figures[1].tone == "better"
+    assert figures[2].verdict.startswith("Below the benchmark") and figures[2].tone == "worse"
+    said = [_flat(f.verdict) for f in figures if f.verdict]
+    text = _flat(cli("score", answers).out)
+    pdf = tmp_path / "read.pdf"
+    assert cli("report", answers, "-o", pdf).code == 0
+    in_pdf = text_of(pdf)
+    for figure, words in zip(figures[1:], said, strict=True):
+        assert f"{figure.label} {figure.value} {words}" in text
+        assert words in in_pdf
+
+    async def in_the_app() -> str:
+        with Store(tmp_path / "s.db") as store:
+            session = store.add(load_answers(answers, bank), bank)
+            app = app_for(bank, store, resume=session.id)
+            async with app.run_test(size=(200, 60)) as pilot:
+                app.go("result")
+                await pilot.pause()
+                return _flat(str(app.screen.query_one("#dominant", Static).render()))
+
+    import asyncio
+
+    shown = asyncio.run(in_the_app())
+    for figure, words in zip(figures[1:], said, strict=True):
+        assert f"{figure.label} {figure.value}: {words}" in shown

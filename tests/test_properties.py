@@ -503,3 +503,23 @@ def test_every_way_out_and_hinge_does_what_it_says(any_bank, data):
     read = score(any_bank, Response(data.draw(answers(any_bank)), Metrics(data.draw(figures()))))
     check_way_out(any_bank, read)
     check_hinges(any_bank, read)
+
+
+# --- key figures ---------------------------------------------------------------------------
+
+
+@RANDOM
+@given(st.data())
+def test_the_key_figures_lead_with_the_called_patterns_metric_and_are_judged(any_bank, data):
+    read = score(any_bank, Response(data.draw(answers(any_bank)), Metrics(data.draw(figures()))))
+    named = read.key_figures
+    assert len(named) <= 3 and len(set(named)) == len(named)
+    assert all(read.metrics.value(name) is not None for name in named)
+    called = read.dominant or (read.tied[0] if read.tied else None)
+    leading = called.pattern.caps if called else None
+    if leading and read.metrics.value(leading) is not None:
+        assert named[0] == leading
+    judged = read.verdicts
+    assert all(name in judged for name in named if name != leading)
+    if len(named) < 3:  # nothing judged was left out
+        assert set(judged) <= set(named)

@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from quicktest.app import invites, respond
 from quicktest.app.workspace import Workspace
 from quicktest.faces.cli.renderer import lazy_render
+from quicktest.faces.figures import key_figures
 from quicktest.faces.web.settings import Settings
 from quicktest.faces.web.site import create
 from quicktest.sources.store import Store
@@ -75,7 +76,8 @@ def site(store_at):
                 return store.get(session_id)
 
         def read(self, session_id: str):
-            return respond.read_of(workspace, self.session(session_id)).read
+            """The respondent's own read, as the web face is handed it."""
+            return respond.read_of(workspace, self.session(session_id))
 
     yield Site(), clock
     workspace.close()
@@ -138,9 +140,13 @@ def test_a_link_is_answered_end_to_end_and_the_read_is_the_respondents(site, ban
     assert done.headers["location"] == "read"
     read = browser.get(f"{folder}read").text
     assert "Your read" in read and 'href="report.pdf"' in read
-    called = site.read(invite.session_id).dominant
+    full = site.read(invite.session_id)
+    called = full.read.dominant
     assert called and all(m.says in unescape(read) for m in called.pattern.progress)
     assert "Progress(" not in read and "Evidence(" not in read  # words, not objects
+    figures = key_figures(bank, full)
+    assert {"Net revenue retention", "Gross revenue retention"} <= {f.label for f in figures}
+    assert all(f"{f.label}</dt>" in read and f.verdict in unescape(read) for f in figures)
     assert site.session(invite.session_id).state == "finished"
     pdf = browser.get(f"{folder}report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

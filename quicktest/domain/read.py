@@ -225,6 +225,12 @@ class Verdict(NamedTuple):
         return {"position": self.position, "tone": self.tone}
 
 
+# The figures a read leads with, after the metric the called pattern holds down: NRR is
+# never read without GRR beside it, then the others a benchmark judges.
+KEY_ORDER = ("nrr", "grr", "gross_margin", "arr_per_employee", "cac_payback_months")
+KEY_FIGURES = 3
+
+
 class Read(NamedTuple):
     given: Response
     basis: str  # "answers", "metrics" or "answers+metrics"
@@ -264,6 +270,19 @@ class Read(NamedTuple):
                 found[used.benchmark.metric] = Verdict.of(used, value)
         return found
 
+    @property
+    def key_figures(self) -> tuple[str, ...]:
+        """The few figures that matter most, by metric name: the one the called pattern (the
+        dominant, or the first tied) holds down where it is known, then those a benchmark
+        judges, NRR and GRR first."""
+        called = self.dominant or (self.tied[0] if self.tied else None)
+        caps = called.pattern.caps if called else None
+        if caps is not None and self.metrics.value(caps) is None:
+            caps = None  # not given: it cannot lead
+        judged = self.verdicts
+        order = [caps, *(name for name in KEY_ORDER if name in judged), *judged]
+        return tuple(dict.fromkeys(name for name in order if name))[:KEY_FIGURES]
+
     def as_json(self) -> dict[str, Any]:
         verdicts = self.verdicts
         return {
@@ -286,6 +305,7 @@ class Read(NamedTuple):
                 }
                 for u in self.bands
             },
+            "key_figures": list(self.key_figures),
             "notes": self.notes,
             "coverage": self.coverage.as_json() if self.coverage else None,
             "conflicts": [c.as_json() for c in self.conflicts],

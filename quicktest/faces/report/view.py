@@ -272,21 +272,6 @@ def _metric_rows(
     return rows
 
 
-# The figures a summary leads with, after the metric the called pattern holds down: NRR is
-# never read without GRR beside it, then the others a benchmark judges.
-KEY_ORDER = ("nrr", "grr", "gross_margin", "arr_per_employee", "cac_payback_months")
-KEY_FIGURES = 3
-
-
-def _key_figures(rows: list[MetricRow], caps: str | None) -> list[MetricRow]:
-    """The few figures that matter most: the metric the called pattern holds down where it
-    was given, then those a benchmark judges."""
-    by_name = {row.name: row for row in rows if row.verdict or row.name == caps}
-    order = [caps, *KEY_ORDER, *by_name]
-    picked = list(dict.fromkeys(name for name in order if name in by_name))
-    return [by_name[name] for name in picked[:KEY_FIGURES]]
-
-
 def _retention(bank: Bank, read: Read, currency: str) -> Retention | None:
     nrr, grr = read.metrics.value("nrr"), read.metrics.value("grr")
     if nrr is None:
@@ -316,7 +301,6 @@ def build(
     currency = full.currency or (brand.currency if brand else None) or DEFAULT_CURRENCY
     given_by = client.figures.given_by if full.of_client and client else {}
     rows = _metric_rows(bank, read, given_by, currency) if metrics else []
-    called = read.dominant or (read.tied[0] if read.tied else None)
     return ReportView(
         title=f"Revenue pattern read: {read.given.client or 'unnamed client'}",
         client=read.given.client or "Unnamed client",
@@ -337,7 +321,7 @@ def build(
         tied=patterns[: len(read.tied)],
         unanswered=[bank.question_by_id[q].prompt for q in read.unanswered],
         metrics=rows,
-        key_figures=_key_figures(rows, called.pattern.caps if called else None),
+        key_figures=[row for name in read.key_figures for row in rows if row.name == name],
         retention=_retention(bank, read, currency),
         chart=pair_chart(metrics.series("nrr_history"), metrics.series("gross_margin")),
         appendix=[

@@ -8,6 +8,7 @@ from quicktest.domain.hinges import Hinge, hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.domain.wayout import WayOut
+from quicktest.faces.figures import TONE_STYLE, key_figures
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.text.style import Out
 
@@ -99,6 +100,7 @@ def body(bank: Bank, full: FullRead, out: Out) -> None:
         out.paragraph(f"Caps: {ALL[top.pattern.caps].label}", indent=2, style="dim")
     else:
         out.line(("No dominant pattern: nothing reaches the threshold.", "bold green"))
+    _key_figures(bank, full, out)
     out.blank()
     out.table(
         [
@@ -139,6 +141,27 @@ def body(bank: Bank, full: FullRead, out: Out) -> None:
         out.paragraph("Unanswered: " + ", ".join(read.unanswered), style="dim")
     for note in full.notes:
         out.paragraph(f"Note: {note}", style="yellow")
+
+
+def _key_figures(bank: Bank, full: FullRead, out: Out) -> None:
+    """The figures the read leads with, each against its benchmark where the bank has one."""
+    figures = key_figures(bank, full)
+    if not figures:
+        return
+    out.blank()
+    out.line(("Key figures", "bold"))
+    out.table(
+        [
+            (
+                f.label,
+                f.value,
+                (f.verdict or "No benchmark in this bank", TONE_STYLE.get(f.tone, "dim")),
+            )
+            for f in figures
+        ],
+        indent=2,
+        gap=2,
+    )
 
 
 def _hinges(bank: Bank, hinges: tuple[Hinge, ...], out: Out) -> None:

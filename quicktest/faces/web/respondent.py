@@ -31,6 +31,7 @@ from quicktest.domain.brand import Brand
 from quicktest.domain.errors import InputError
 from quicktest.domain.metrics import INPUTS
 from quicktest.domain.session import FINISHED, Session
+from quicktest.faces.figures import key_figures
 from quicktest.faces.web import views
 from quicktest.faces.web.pages import Pages
 from quicktest.faces.web.settings import Settings
@@ -412,6 +413,7 @@ class RespondentPages:
             space,
             visit,
             full=full,
+            figures=key_figures(workspace.bank, full),
             labels=views.LABELS,
             pdf=self.render is not None,
         )

@@ -21,6 +21,7 @@ from quicktest.domain.hinges import hinges_on
 from quicktest.domain.metrics import ALL
 from quicktest.domain.read import PatternRead
 from quicktest.domain.session import FINISHED, Session
+from quicktest.faces.figures import TONE_STYLE, key_figures
 from quicktest.faces.levels import LEVEL_STYLE, bar
 from quicktest.faces.tui.messages import ExportRequested, Finished, Navigate, SessionChanged
 from quicktest.faces.tui.widgets.more import ScrollingList, ScrollingPane
@@ -121,6 +122,12 @@ class ResultScreen(Screen[None]):
             headline.append(f"\nThis read hinges on: {', '.join(names)} (w to try)", style="cyan")
         for note in self.full.notes:
             headline.append(f"\nNote: {note}", style="yellow")
+        for figure in key_figures(self.bank, self.full):
+            headline.append(f"\n{figure.label} {figure.value}", style="bold")
+            headline.append(
+                f": {figure.verdict or 'no benchmark in this bank'}",
+                style=TONE_STYLE.get(figure.tone, "dim"),
+            )
         state = self.session.progress(self.bank)
         if state == FINISHED:
             headline.append("\nThis session is finished.", style="dim")
