@@ -145,6 +145,27 @@ def test_the_client_read_counts_exactly_those_with_answers_and_leads_with_their_
     assert "Priya Raman gave 108%; Dana Lee gave 111%" in text
 
 
+def test_a_grr_that_cannot_stand_beside_the_nrr_used_is_left_out_and_named(cli, tmp_path):
+    """Each respondent's pair held together (111% and 88%); the newest of each, from two
+    people (an NRR of 85% given later), do not: GRR is never above NRR. The company's read
+    leaves GRR out and says so, rather than read a pair no one gave."""
+    later = CEO.replace("metrics: {nrr: 108%}", "metrics: {nrr: 85%}")
+    imported(cli, tmp_path, cfo=CFO, ceo=later)
+    read = as_json(cli, "score", "--client", "acme")
+    assert read["metrics"]["nrr"] == 0.85 and "grr" not in read["metrics"]
+    assert all("grr" not in r["metrics"] for r in read["reads"])
+    by_metric = {c["metric"]: c for c in read["figure_conflicts"]}
+    assert by_metric["grr"]["used"] is None
+    assert by_metric["grr"]["values"] == [{"respondent": "Dana Lee", "value": 0.88}]
+    assert by_metric["nrr"]["used"] == 0.85
+    text = " ".join(cli("score", "--client", "acme").out.split())
+    assert "Gross revenue retention: Dana Lee gave 88%. The read leaves it out:" in text
+    assert "above the NRR of 85% the read uses" in text
+    pdf = tmp_path / "acme.pdf"
+    assert cli("report", "--client", "acme", "-o", pdf).code == 0
+    assert "2 figures from different people do not agree" in " ".join(text_of(pdf).split())
+
+
 def test_the_client_report_leads_with_the_company(cli, acme, tmp_path):
     pdf, html = tmp_path / "acme.pdf", tmp_path / "acme.html"
     result = cli("report", "--client", "acme", "-o", pdf, "--html", html)

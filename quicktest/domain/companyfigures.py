@@ -19,21 +19,25 @@ def label(session: Session) -> str:
 
 class FigureConflict(NamedTuple):
     """Respondents who gave different values for one metric: every value, and whose is used
-    (the newest session's)."""
+    (the newest session's); or a value the read leaves out because it cannot stand beside
+    the others used (`left_out` says why)."""
 
     metric: str
     values: tuple[tuple[str, Value], ...]  # (respondent, value), newest first
+    left_out: str = ""
 
     def words(self, named: bool) -> str:
         """In words; without names, the values given in their own order (not the
         respondents'), so that none can be matched to who gave it."""
         spec = ALL[self.metric]
-        used = show_value(spec, self.values[0][1])
         if named:
             given = "; ".join(f"{who} gave {show_value(spec, v)}" for who, v in self.values)
-            return f"{spec.label}: {given}. The read uses {used}, the newest."
-        shown = ", ".join(show_value(spec, v) for v in self._unnamed())
-        return f"{spec.label}: respondents gave {shown}. The read uses {used}, the newest."
+        else:
+            given = "respondents gave " + ", ".join(show_value(spec, v) for v in self._unnamed())
+        if self.left_out:
+            return f"{spec.label}: {given}. The read leaves it out: {self.left_out}."
+        used = show_value(spec, self.values[0][1])
+        return f"{spec.label}: {given}. The read uses {used}, the newest."
 
     def _unnamed(self) -> list[Value]:
         return sorted(
@@ -46,7 +50,8 @@ class FigureConflict(NamedTuple):
             values = [{"respondent": who, "value": plain(v)} for who, v in self.values]
         else:
             values = [{"respondent": None, "value": plain(v)} for v in self._unnamed()]
-        return {"metric": self.metric, "values": values, "used": plain(self.values[0][1])}
+        used = None if self.left_out else plain(self.values[0][1])
+        return {"metric": self.metric, "values": values, "used": used}
 
 
 class Figures(NamedTuple):
@@ -69,9 +74,20 @@ def figures_of(sessions: Sequence[Session]) -> Figures:
             given.setdefault(name, value)
             given_by.setdefault(name, label(session))
             values.setdefault(name, []).append((label(session), value))
-    conflicts = tuple(
-        FigureConflict(name, tuple(found))
+    conflicts = {
+        name: FigureConflict(name, tuple(found))
         for name, found in values.items()
         if len({v for _, v in found}) > 1
-    )
-    return Figures(Metrics(given), given_by, conflicts)
+    }
+    nrr, grr = given.get("nrr"), given.get("grr")
+    if isinstance(nrr, float) and isinstance(grr, float) and grr > nrr + 1e-9:
+        # Each respondent's pair held together; the newest of each, from two people, may not.
+        del given["grr"], given_by["grr"]
+        conflicts["grr"] = FigureConflict(
+            "grr",
+            tuple(values["grr"]),
+            f"the newest, {show_value(ALL['grr'], grr)}, is above the NRR of "
+            f"{show_value(ALL['nrr'], nrr)} the read uses, and GRR, which leaves expansion "
+            "out, is never higher; agree the two figures and give them again",
+        )
+    return Figures(Metrics(given), given_by, tuple(conflicts.values()))
