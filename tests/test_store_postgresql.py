@@ -23,7 +23,16 @@ from .conftest import EXAMPLES, ROOT
 from .postgres import PASSWORD, USER, free_port
 
 README = (ROOT / "README.md").read_text()
-TABLES = {"answers", "client_tags", "clients", "invites", "metrics", "quicktest_schema", "sessions"}
+TABLES = {
+    "answers",
+    "attempts",
+    "client_tags",
+    "clients",
+    "invites",
+    "metrics",
+    "quicktest_schema",
+    "sessions",
+}
 WRITING = (  # every command that writes asks first, before it starts
     ("sessions", "import", EXAMPLES / "healthy.yaml"),
     ("invite", "--client", "Acme", "--respondent", "Dana"),

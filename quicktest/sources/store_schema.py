@@ -91,6 +91,17 @@ MIGRATIONS: tuple[str | Variants, ...] = (
     """,
     # a client record for every client the sessions already name, as first written
     "_clients_of_sessions",
+    # the web form's limits (bad links, new open tests), counted here so that every worker
+    # and machine serving the store counts alike; a caller is a keyed hash, never an address
+    """
+    CREATE TABLE attempts (
+        kind TEXT NOT NULL,
+        caller TEXT NOT NULL,
+        at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX attempts_by_caller ON attempts (kind, caller, at);
+    CREATE INDEX attempts_by_time ON attempts (at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from quicktest.app import respond
+from quicktest.app import attempts, respond
 from quicktest.app.report import Renderer
 from quicktest.app.workspace import Workspace
 from quicktest.domain.brand import Brand
@@ -35,9 +35,15 @@ from quicktest.faces.figures import key_figures
 from quicktest.faces.web import views
 from quicktest.faces.web.pages import Pages
 from quicktest.faces.web.settings import Settings
-from quicktest.faces.web.signing import form_token, form_token_ok, signed, unsigned
+from quicktest.faces.web.signing import (
+    caller_key,
+    form_token,
+    form_token_ok,
+    signed,
+    unsigned,
+)
 from quicktest.faces.web.stores import PerThread
-from quicktest.faces.web.throttle import Throttle, bad_link_delay
+from quicktest.faces.web.throttle import bad_link_delay
 from quicktest.faces.web.visit import (
     BAD_LINK,
     BadLink,
@@ -67,8 +73,6 @@ class RespondentPages:
         self.settings, self.stores, self.pages = settings, stores, pages
         self.bank = stores.bank
         self.render, self.brand, self.now = render, brand, now
-        self.bad_links = Throttle()
-        self.open_starts = Throttle()
         self.one_pdf = asyncio.Semaphore(1)  # a render is heavy: one at a time per process
 
     def routes(self) -> list[BaseRoute]:
@@ -171,14 +175,23 @@ class RespondentPages:
             (visit.here, _("Try again")),
         )
 
+    def _attempt(self, kind: str, visit: Visit) -> int:
+        """On a worker thread: one more attempt of `kind` by this caller, counted in the
+        store (under a keyed hash of the address) so that every worker counts alike."""
+        caller = caller_key(self.settings.secret, visit.address)
+        return attempts.counted(self.stores.here(), kind, caller, self.now())
+
     async def _bad_link(self, visit: Visit) -> Response:
         """A link that does not open: logged with the caller's address (never the token),
         and answered more and more slowly after a few in an hour from one address."""
-        attempts = self.bad_links.count(visit.address)
-        wait = bad_link_delay(attempts)
+        try:
+            made = await run_in_threadpool(self._attempt, attempts.BAD_LINK, visit)
+        except InputError as exc:
+            return self._unreachable(visit, exc)
+        wait = bad_link_delay(made)
         LOG.warning(
             "refused a link from %s (attempt %d in the last hour, answered after %g s)",
-            *(visit.address, attempts, wait),
+            *(visit.address, made, wait),
         )
         await asyncio.sleep(wait)
         return self.pages.notice(
@@ -256,16 +269,17 @@ class RespondentPages:
             )
         if not self._token_ok(f"visit:{nonce}", visit):
             return self._expired(visit)
-        if self.open_starts.count(visit.address) > self.settings.open_starts_per_hour:
-            LOG.warning("refused a new open quick test from %s: too many", visit.address)
-            return self.pages.notice(
-                visit.path,
-                429,
-                _("Too many new tests"),
-                _("Many tests were started from your network in the last hour. Try later."),
-            )
         client = self.settings.open_client or ""
         try:
+            made = await run_in_threadpool(self._attempt, attempts.OPEN_START, visit)
+            if made > self.settings.open_starts_per_hour:
+                LOG.warning("refused a new open quick test from %s: too many", visit.address)
+                return self.pages.notice(
+                    visit.path,
+                    429,
+                    _("Too many new tests"),
+                    _("Many tests were started from your network in the last hour. Try later."),
+                )
             session = await run_in_threadpool(lambda: respond.started(self.stores.here(), client))
         except InputError as exc:
             return self._unreachable(visit, exc)

@@ -47,3 +47,9 @@ def form_token_ok(secret: str, binding: str, given: str) -> bool:
 def consultant_key(secret: str) -> str:
     """The key that opens the consultant's terminal app: printed once by `serve`."""
     return _mac(secret, "consultant app")
+
+
+def caller_key(secret: str, address: str) -> str:
+    """What the store keeps of a caller's address to count its attempts: a keyed hash, the
+    same in every worker given the same secret, from which the address cannot be read."""
+    return _mac(secret, "caller", address)
