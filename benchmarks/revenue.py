@@ -42,7 +42,7 @@ GROUP_BY = (  # without the progress bar, which the default connection draws on 
 PIVOT = (
     "import duckdb, sys\n"
     "duckdb.execute('SET enable_progress_bar = false')\n"
-    "months = \", \".join(\n"
+    'months = ", ".join(\n'
     "    f\"sum(revenue) FILTER (WHERE period = '{2024 + k // 12}-{k % 12 + 1:02d}') AS m{k}\"\n"
     f"    for k in range({MONTHS})\n"
     ")\n"

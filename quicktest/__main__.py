@@ -1,5 +1,5 @@
 """`python -m quicktest` runs the command line."""
 
-from quicktest.faces.cli.main import main
+from quicktest.faces.cli.launch import entry
 
-raise SystemExit(main())
+entry()
