@@ -142,7 +142,8 @@ def test_the_client_read_counts_exactly_those_with_answers_and_leads_with_their_
     text = cli("score", "--client", "acme").out
     assert "combined read of 3 respondents" in text
     assert "Not counted, no answers yet: Lee Park, Sales (invited" in text
-    assert "Priya Raman gave 108%; Dana Lee gave 111%" in text
+    said = "Priya Raman gave 108%; Dana Lee gave 111%. The company's read uses 108%, the newest."
+    assert said in " ".join(text.split())
 
 
 def test_a_grr_that_cannot_stand_beside_the_nrr_used_is_left_out_and_named(cli, tmp_path):
@@ -159,8 +160,8 @@ def test_a_grr_that_cannot_stand_beside_the_nrr_used_is_left_out_and_named(cli, 
     assert by_metric["grr"]["values"] == [{"respondent": "Dana Lee", "value": 0.88}]
     assert by_metric["nrr"]["used"] == 0.85
     text = " ".join(cli("score", "--client", "acme").out.split())
-    assert "Gross revenue retention: Dana Lee gave 88%. The read leaves it out:" in text
-    assert "above the NRR of 85% the read uses" in text
+    assert "Gross revenue retention: Dana Lee gave 88%. The company's read leaves it out:" in text
+    assert "88% is above the NRR of 85% it uses" in text
     pdf = tmp_path / "acme.pdf"
     assert cli("report", "--client", "acme", "-o", pdf).code == 0
     assert "2 figures from different people do not agree" in " ".join(text_of(pdf).split())
@@ -257,6 +258,69 @@ def test_no_shown_group_nor_what_they_leave_out_is_under_the_threshold(sizes, th
     left_out = sum(sizes[g] for g in shown.pooled)
     assert left_out == 0 or left_out >= threshold or not shown.groups
     assert shown.pool_shown == (left_out >= threshold)
+
+
+ALL_ANSWERS = (
+    "{revenue_triggers: people_always, expansion_ready_accounts: nothing, renewal_case: "
+    "concessions, lost_accounts: few_foreseen, nrr_and_margin: nrr_up_margin_down, "
+    "expansion_source: broad, headcount_vs_arr: in_step}"
+)
+FEW_ANSWERS = [
+    "{revenue_triggers: product_led, expansion_ready_accounts: quarterly_review}",
+    "{revenue_triggers: mixed, expansion_ready_accounts: nothing}",
+]
+
+
+def _three(cli, folder, answers: list[str], dates: list[str], nrrs: list[int]) -> dict:
+    """Dana, Priya and Sam of one client with these answers, dates and NRRs, threshold 3;
+    the client read's JSON."""
+    folder.mkdir()
+    files = {
+        name: f"client: Quill\nrespondent: {name}\ndate: {date}\nanswers: {given}\n"
+        f"metrics: {{nrr: {nrr}%}}\n"
+        for name, given, date, nrr in zip(
+            ("Dana", "Priya", "Sam"), answers, dates, nrrs, strict=True
+        )
+    }
+    db = folder / "s.db"
+    for name, text in files.items():
+        path = folder / f"{name}.yaml"
+        path.write_text(text)
+        assert cli("sessions", "import", path, "--db", db).code == 0
+    assert cli("clients", "set", "quill", "--anonymity", "3", "--db", db).code == 0
+    return as_json(cli, "score", "--client", "quill", "--db", str(db))
+
+
+def test_under_a_threshold_nothing_says_who_answered_what(cli, tmp_path):
+    """Threshold 3: Dana answered all seven questions, Priya and Sam two. What only Dana
+    answered has no count, evidence or conflict; the evidence, the list of respondents and
+    the figures' words do not follow who answered when, so the same answers given by other
+    people on other days read the same."""
+    answers = [ALL_ANSWERS, *FEW_ANSWERS]
+    days = ["2026-10-01", "2026-10-02", "2026-10-03"]
+    first = _three(cli, tmp_path / "a", answers, days, [111, 108, 95])
+    alone = {a["question"] for a in first["answers"] if a["question"] not in QUESTIONS[:2]}
+    assert alone and all(a["counts"] == {} for a in first["answers"] if a["question"] in alone)
+    assert all(a["counts"] for a in first["answers"] if a["question"] in QUESTIONS[:2])
+    shown = [e for p in first["patterns"] for e in p["evidence"] if e["source"] == "answer"]
+    assert shown and not any(e["ref"] in alone for e in shown)
+    assert not any(c["question"] in alone for c in first["conflicts"])
+    assert [(p["name"], p["date"]) for p in first["respondents"]] == [
+        ("Dana", None),
+        ("Priya", None),
+        ("Sam", None),
+    ]
+    (nrr,) = first["figure_conflicts"]
+    assert nrr["used"] == 0.95  # the newest, as always; only not called so
+
+    # the same three answers, given in another order of days: the same read, word for word
+    same = [108, 108, 108]
+    before = _three(cli, tmp_path / "c", answers, days, same)
+    later = _three(cli, tmp_path / "d", answers, ["2026-10-03", "2026-10-01", "2026-10-02"], same)
+    for key in ("patterns", "answers", "conflicts", "dominant", "coverage"):
+        assert before[key] == later[key], key
+    text = " ".join(cli("score", "--client", "quill", "--db", tmp_path / "a" / "s.db").out.split())
+    assert "The company's read uses 95%." in text and "newest" not in text
 
 
 def test_no_answers_yet_is_said_plainly(cli, tmp_path):

@@ -24,7 +24,7 @@ from quicktest.domain.client import Client, fold
 from quicktest.domain.combined import combine, pattern_of
 from quicktest.domain.companyfigures import Figures, figures_of, label
 from quicktest.domain.metrics import Metrics
-from quicktest.domain.read import Evidence, Read
+from quicktest.domain.read import Evidence, PatternRead, Read
 from quicktest.domain.response import SUGGESTED_ROLES
 from quicktest.domain.scoring import score
 from quicktest.domain.session import Session
@@ -65,7 +65,7 @@ class Person(NamedTuple):
     name: str
     role: str | None
     session: str
-    date: str
+    date: str | None  # None under an anonymity threshold: with it, order would say who
     state: str  # invited, in progress, answered, finished
     answered: int
     sponsor: bool
@@ -121,7 +121,7 @@ class ClientRead(NamedTuple):
 
     client: Client
     combined: Read
-    people: tuple[Person, ...]  # those counted, newest first
+    people: tuple[Person, ...]  # those counted, newest first (by name under a threshold)
     pending: tuple[Person, ...]
     reads: tuple[Read, ...]  # each counted respondent's own read; empty when not shown
     sources: Mapping[tuple[str, str, str], Source]  # answer evidence (source, ref, text) -> who
@@ -257,19 +257,23 @@ def _sponsor(
 
 
 def _answers(
-    bank: Bank, people: Sequence[Session], reads: Sequence[Read], named: bool
+    bank: Bank, people: Sequence[Session], reads: Sequence[Read], threshold: int
 ) -> tuple[Answers, ...]:
+    """Per question, who gave which answer (where each may be named) and how many gave each
+    (under a threshold, only where at least that many answered the question)."""
+    named = threshold <= 1
     found = []
     for question in bank.questions:
         given = [
             (label(s), r.given.answers.get(question.id)) for s, r in zip(people, reads, strict=True)
         ]
         counts = Counter(option for _, option in given if option is not None)
+        shown = named or sum(counts.values()) >= threshold
         found.append(
             Answers(
                 question.id,
                 tuple(given) if named else (),
-                tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+                tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) if shown else (),
             )
         )
     return tuple(found)
@@ -325,25 +329,64 @@ def client_read(
             label(session),
             session.role,
             session.id,
-            session.date,
+            session.date if named else None,
             session.progress(bank),
             session.answered(bank),
             bool(sponsor) and _who(session) == sponsor,
         )
 
+    def listed(sessions: Sequence[Session]) -> tuple[Person, ...]:
+        if not named:  # by name: an order by date would pair each with what is "newest"
+            sessions = sorted(sessions, key=lambda s: (label(s).casefold(), s.id))
+        return tuple(person(s) for s in sessions)
+
     groups = _groups(bank, people, reads, client.threshold)
+    combined = combine(bank, reads, client.name, date)
+    if not named:
+        combined = _without_answers_to(combined, _few_gave(bank, reads, client.threshold))
     return ClientRead(
         client,
-        combine(bank, reads, client.name, date),
-        tuple(person(s) for s in people),
-        tuple(person(s) for s in gathered.pending),
+        combined,
+        listed(people),
+        listed(gathered.pending),
         tuple(reads) if named else (),
         _sources(people, reads, named),
         figures if named else figures._replace(given_by={}),
         groups,
         _gaps(bank, groups),
         _sponsor(client, people, reads),
-        _answers(bank, people, reads, named),
+        _answers(bank, people, reads, client.threshold),
+    )
+
+
+def _few_gave(bank: Bank, reads: Sequence[Read], threshold: int) -> set[str]:
+    """The questions fewer respondents than the threshold answered: what is said of them
+    would be said of those few (one who answered everything, beside two who stopped early)."""
+    return {q.id for q in bank.questions if sum(q.id in r.given.answers for r in reads) < threshold}
+
+
+def _without_answers_to(read: Read, questions: set[str]) -> Read:
+    """The combined read without the answer evidence and conflicts of these questions; their
+    answers still count in each respondent's score, of which only the mean is shown."""
+    patterns = tuple(
+        p._replace(
+            evidence=tuple(
+                e for e in p.evidence if not (e.source == "answer" and e.ref in questions)
+            )
+        )
+        for p in read.patterns
+    )
+    kept = tuple(c for c in read.conflicts if c.question not in questions)
+    by_id = {p.pattern.id: p for p in patterns}
+
+    def same(found: PatternRead | None) -> PatternRead | None:
+        return None if found is None else by_id[found.pattern.id]
+
+    return read._replace(
+        patterns=patterns,
+        dominant=same(read.dominant),
+        tied=tuple(by_id[p.pattern.id] for p in read.tied),
+        conflicts=kept,
     )
 
 

@@ -40,7 +40,7 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
                 bank.capped(uncapped, step),
                 fmean(p.points for p in own),
                 fmean(p.possible for p in own),
-                _merged(p.evidence for p in own),
+                _merged(bank, (p.evidence for p in own)),
                 known,
                 step.name if step else None,
                 uncapped,
@@ -70,6 +70,8 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
     for read in reads:
         for conflict in read.conflicts:
             conflicts.setdefault((conflict.question, conflict.option), conflict)
+    order = _question_order(bank)
+    ranked_conflicts = sorted(conflicts.values(), key=lambda c: (order[c.question], c.option))
     return Read(
         Response({}, metrics, client, None, date),
         "answers+metrics" if metrics else "answers",
@@ -78,15 +80,26 @@ def combine(bank: Bank, reads: Sequence[Read], client: str, date: str | None) ->
         unanswered,
         first.bands,
         coverage,
-        tuple(conflicts.values()),
+        tuple(ranked_conflicts),
         tied,
     )
 
 
-def _merged(evidence: Iterable[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
-    """Every respondent's evidence for a pattern, each item once, in the order first given."""
+def _question_order(bank: Bank) -> dict[str, int]:
+    return {q.id: index for index, q in enumerate(bank.questions)}
+
+
+def _merged(bank: Bank, evidence: Iterable[tuple[Evidence, ...]]) -> tuple[Evidence, ...]:
+    """Every respondent's evidence for a pattern, each item once: the answers in the bank's
+    order of questions (then by their words), the figures' after them as a read gives them.
+    Never in the respondents' order, which would tell who gave which answer."""
     found: dict[tuple[str, str, str, str], Evidence] = {}
     for items in evidence:
         for item in items:
             found.setdefault((item.source, item.ref, item.text, item.status), item)
-    return tuple(found.values())
+    order = _question_order(bank)
+    answers = sorted(
+        (e for e in found.values() if e.source == "answer"),
+        key=lambda e: (order.get(e.ref, len(order)), e.text, e.status),
+    )
+    return (*answers, *(e for e in found.values() if e.source != "answer"))

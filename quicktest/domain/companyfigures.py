@@ -35,9 +35,10 @@ class FigureConflict(NamedTuple):
         else:
             given = "respondents gave " + ", ".join(show_value(spec, v) for v in self._unnamed())
         if self.left_out:
-            return f"{spec.label}: {given}. The read leaves it out: {self.left_out}."
+            return f"{spec.label}: {given}. The company's read leaves it out: {self.left_out}."
         used = show_value(spec, self.values[0][1])
-        return f"{spec.label}: {given}. The read uses {used}, the newest."
+        newest = ", the newest" if named else ""  # with the dates, it would say whose
+        return f"{spec.label}: {given}. The company's read uses {used}{newest}."
 
     def _unnamed(self) -> list[Value]:
         return sorted(
@@ -86,8 +87,8 @@ def figures_of(sessions: Sequence[Session]) -> Figures:
         conflicts["grr"] = FigureConflict(
             "grr",
             tuple(values["grr"]),
-            f"the newest, {show_value(ALL['grr'], grr)}, is above the NRR of "
-            f"{show_value(ALL['nrr'], nrr)} the read uses, and GRR, which leaves expansion "
-            "out, is never higher; agree the two figures and give them again",
+            f"{show_value(ALL['grr'], grr)} is above the NRR of {show_value(ALL['nrr'], nrr)} "
+            "it uses, and GRR, which leaves expansion out, is never higher; agree the two "
+            "figures and give them again",
         )
     return Figures(Metrics(given), given_by, tuple(conflicts.values()))

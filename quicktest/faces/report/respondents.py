@@ -85,7 +85,7 @@ def _person(bank: Bank, person: Person, read: Read | None, this_read: str) -> Pe
         person.role or "",
         person.state,
         f"{person.answered} of {len(bank.questions)}",
-        person.date,
+        person.date or "",
         (top.pattern.name if top else "none") if read else "",
         person.sponsor,
         bool(this_read) and fold(person.name) == this_read,

@@ -21,7 +21,8 @@ def _person(bank: Bank, person: Person) -> str:
     role = f", {person.role}" if person.role else ""
     sponsor = ", sponsor" if person.sponsor else ""
     answered = f"{person.answered} of {len(bank.questions)} answered"
-    return f"{person.name}{role}{sponsor} ({person.state}, {answered}, {person.date})"
+    date = f", {person.date}" if person.date else ""
+    return f"{person.name}{role}{sponsor} ({person.state}, {answered}{date})"
 
 
 def header(bank: Bank, full: FullRead, out: Out) -> None:
