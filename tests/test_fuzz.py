@@ -75,9 +75,10 @@ def work() -> Iterator[Path]:
 
 # --- what the made-up input is made of -------------------------------------------------------
 
-NUMBERS = st.sampled_from(
+_TYPED = st.sampled_from(
     ["112%", "1.2M", "$3,000", "-5", "1e309", "nan", "inf", "0", "", " ", "%", "1,,2", "٣"]
-)
+) | st.text(alphabet="0123456789.,%  eE$€kKmM'_:", max_size=12)  # any mix of number marks
+NUMBERS = st.tuples(st.text(alphabet="+- ", max_size=3), _TYPED).map("".join)  # signs, any
 SCALARS = (
     st.none()
     | st.booleans()
@@ -515,11 +516,24 @@ DEEP = ("nested more than 40 levels deep", "not valid YAML: ")
         ("answers: " + "[" * 200_000 + "]" * 200_000, DEEP),
         ("answers: " + "{a: " * 5_000 + "}" * 5_000, DEEP),
         ("answers:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 2_000)), DEEP),
+        ("metrics: {arr: " + "9" * 5_000 + "}", ("a number of 5,000 characters is past",)),
+        ("metrics:\n  ? [nrr, grr]\n  : 1\n", ("expected a name before ':', got a list",)),
+        ("client: Acme\x00 Inc\n", ("not valid YAML: the character U+0000 may not stand",)),
     ],
-    ids=["alias-bomb", "deep-flow-list", "deep-flow-map", "deep-block"],
+    ids=[
+        "alias-bomb",
+        "deep-flow-list",
+        "deep-flow-map",
+        "deep-block",
+        "huge-int",
+        "list-key",
+        "nul",
+    ],
 )
 def test_hostile_yaml_is_refused_quickly(work, bank, content, ours):
-    """These hung (the alias bomb), overflowed Python's stack or crashed libyaml's composer.
+    """These hung (the alias bomb), overflowed Python's stack, crashed libyaml's composer,
+    or stopped as a fault of ours (an integer Python will not convert, a list as a key, a
+    character YAML forbids, whose error has no mark).
 
     What we promise is an input error at the file's line and column, in our words. Deep flow
     nesting may be refused by PyYAML's own limit before ours (6.0.4 has one); its reason is

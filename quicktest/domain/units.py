@@ -89,7 +89,7 @@ def read_number(text: str, amount: bool = False) -> float | None:
     whole = body.split(".")[0].split("e")[0].split("E")[0]
     if len(whole) > 1 and whole.startswith("0"):
         return None  # 0755: an octal in YAML 1.1, a typo elsewhere; never a guess
-    return float(sign + body) if _NUMBER.match(body) else None
+    return float(sign + body) if _NUMBER.match(sign + body) else None
 
 
 # The largest fraction a percentage metric admits (growth, to 1000%): a bare number up to it

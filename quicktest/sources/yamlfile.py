@@ -73,7 +73,20 @@ class _StrictLoader(_Base):
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """An integer; one of thousands of digits, which Python refuses to convert (and no
+        figure has), is refused at its place."""
+        try:
+            return int(super().construct_yaml_int(node))
+        except ValueError:
+            raise InputError(
+                f"a number of {len(node.value):,} characters is past any real figure",
+                self.file,
+                *_mark(node),
+            ) from None
 
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 # Dates stay strings: an answers file's date is checked as ISO text, not turned into a date.
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_str)
 
@@ -116,6 +129,12 @@ def _collect_marks(
     if isinstance(node, yaml.MappingNode):
         seen.add(id(node))
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # `? [a, b]`: a list as a key
+                raise InputError(
+                    "expected a name before ':', got a list or mapping as a key",
+                    file,
+                    *_mark(key_node),
+                )
             child = (*path, key_node.value)
             _collect_marks(value_node, child, marks, written, file, seen)
             if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -159,6 +178,15 @@ def parse_yaml(text: str, file: str) -> Located:
         reason = exc.problem or "not valid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise InputError(f"not valid YAML: {reason}", file, line, column) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(
+            f"not valid YAML: the character U+{exc.character:04X} may not stand in a YAML file",
+            file,
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", file) from None
     finally:
