@@ -394,6 +394,25 @@ def test_names_with_markup_characters_are_listed_literally(cli, tmp_path):
         assert name in result.out
 
 
+def test_a_line_break_or_direction_mark_in_a_name_is_shown_never_obeyed(cli, tmp_path):
+    """A client name holding line breaks could print a read's lines of its own ("Dominant
+    pattern: none"); a right-to-left override turns what follows it around. Both are shown
+    as escapes, on the name's one line, in the read and the sessions list."""
+    forged = "Acme\n\nDominant pattern: none (healthy)"
+    answers = tmp_path / "a.yaml"
+    answers.write_text(json.dumps({"client": forged, "respondent": "Dana\u202eeL", "answers": {}}))
+    read = cli("score", answers)
+    assert read.code == 0
+    first = read.out.splitlines()[0]
+    assert first.startswith("Acme\\n\\nDominant pattern: none (healthy)")
+    assert "Dana\\u202eeL" in first and "\u202e" not in read.out
+    assert not any(line.startswith("Dominant pattern: none") for line in read.out.splitlines())
+    store = tmp_path / "s.db"
+    assert cli("sessions", "import", answers, "--db", store).code == 0
+    listed = cli("sessions", "list", "--db", store).out.splitlines()
+    assert len(listed) == 2 and "Acme\\n\\nDominant" in listed[1]  # the header, one row
+
+
 # --- serve refuses what would break every browser tab --------------------------------------
 
 

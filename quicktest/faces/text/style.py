@@ -35,8 +35,26 @@ def width_of(text: str) -> int:
 
 
 def _safe(text: str) -> str:
-    """Control characters (an escape sequence hidden in a name) shown, never obeyed."""
-    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+    """Control characters (an escape sequence, a line break or a right-to-left override
+    hidden in a name) shown as Python writes them, never obeyed: each call writes its own
+    line ends, so a line break in a text is always someone's text."""
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(c: str) -> str:
+    if c in _NAMED:
+        return _NAMED[c]
+    code = ord(c)
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 class Out:
