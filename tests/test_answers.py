@@ -86,3 +86,16 @@ def test_bad_metrics_file_names_its_field(cli, tmp_path):
     result = cli("score", EXAMPLES / "healthy.yaml", "--metrics", metrics)
     assert result.code == 2
     assert "metrics.yaml:2:6: grr: expected a percentage" in result.err
+
+
+def test_a_metric_beside_metrics_is_refused_not_left_unread(cli, tmp_path):
+    """`nrr: 111%` at the top of a file that also has `metrics:` was read as nothing: the
+    file's figures are those under `metrics:`. It is refused, saying where it belongs."""
+    metrics = write(tmp_path, "nrr: 111%\nmetrics: {grr: 65%}\n", "metrics.yaml")
+    answers = write(tmp_path, "answers: {}\nmetrics: {grr: 65%}\nnrr: 111%\n")
+    for result in (
+        cli("score", EXAMPLES / "healthy.yaml", "--metrics", metrics),
+        cli("score", answers),
+    ):
+        assert result.code == 2
+        assert "unknown key 'nrr' (put nrr under metrics:" in result.err

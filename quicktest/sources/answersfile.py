@@ -14,7 +14,7 @@ from typing import Any
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.errors import InputError, did_you_mean
-from quicktest.domain.metrics import Metrics, parse_metrics
+from quicktest.domain.metrics import INPUTS, Metrics, parse_metrics
 from quicktest.domain.response import MAX_NAME, Response, StaleAnswer, split_stale
 from quicktest.domain.units import plain
 from quicktest.sources.yamlfile import Located, load_yaml
@@ -53,8 +53,21 @@ def load_metrics_file(path: str | os.PathLike[str]) -> Metrics:
     located = load_yaml(path)
     data = located.data
     where = "metrics" if isinstance(data, Mapping) and "metrics" in data else ""
+    if where:  # an answers file's shape: each key beside metrics: is one of its keys
+        _check_keys(located, data)
     raw = data.get("metrics") if where else data
     return _metrics(located, raw, where)
+
+
+def _check_keys(located: Located, data: Mapping[Any, Any]) -> None:
+    """Refuse a key an answers file does not have (a metric beside `metrics:`, say, which
+    would be left unread)."""
+    for key in data:
+        if key not in KEYS:
+            hint = did_you_mean(key, KEYS) or f"expected one of {', '.join(KEYS)}"
+            if key in INPUTS:
+                hint = f"put {key} under metrics:, where the file's figures are read"
+            raise located.error((key,), f"unknown key {key!r}", hint)
 
 
 def _metrics(located: Located, raw: Any, where: str) -> Metrics:
@@ -93,13 +106,7 @@ def answers_from(located: Located, bank: Bank) -> Response:
     data = located.data if located.data is not None else {}
     if not isinstance(data, Mapping):
         raise located.error((), "expected a mapping with answers: and optionally metrics:")
-    for key in data:
-        if key not in KEYS:
-            raise located.error(
-                (key,),
-                f"unknown key {key!r}",
-                did_you_mean(key, KEYS) or f"expected one of {', '.join(KEYS)}",
-            )
+    _check_keys(located, data)
     raw_answers = data.get("answers") or {}
     if not isinstance(raw_answers, Mapping):
         raise located.error(("answers",), "expected a mapping of question id to option id")
