@@ -89,6 +89,18 @@ BROKEN = {
         r"questions\.yaml:\d+:\d+: questions\.0\.options\.0\.points\.expansion_orphan: "
         r"unknown pattern 'expansion_orphan' \(did you mean expansion_orphans\?\)",
     ),
+    "weight_past_any_score": (
+        "questions.yaml",
+        "points: {product_passive_growth: 3, expansion_orphans: 1}",
+        "points: {product_passive_growth: 1.0e+300, expansion_orphans: 1}",
+        r"questions\.yaml:\d+:\d+: questions\.0\.options\.0\.points\.product_passive_growth: ",
+    ),
+    "weight_as_text": (
+        "questions.yaml",
+        "points: {product_passive_growth: 3, expansion_orphans: 1}",
+        "points: {product_passive_growth: '3', expansion_orphans: 1}",
+        r"questions\.yaml:\d+:\d+: questions\.0\.options\.0\.points\.product_passive_growth: ",
+    ),
     "unknown_metric_in_rule": (
         "patterns.yaml",
         "{metric: discounted_renewal_share, gte: 0.25}",

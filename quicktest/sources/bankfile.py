@@ -31,7 +31,7 @@ def validate_bank(texts: dict[str, str], folder: Path) -> dict[str, Any]:
             errors.append(exc)
             continue
         try:
-            parsed[name] = (located, MODELS[name].model_validate(located.data, strict=False))
+            parsed[name] = (located, MODELS[name].model_validate(located.data))
         except ValidationError as exc:
             errors.extend(_explain(located, exc))
     if errors:

@@ -11,6 +11,9 @@ from quicktest.sources.bankfolder import FILES
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
+# An answer's or a rule's points: a number as written (not "3", nor true), within a range
+# a score can hold (1.7e308 twice would overflow to infinity and score nothing).
+Points = Annotated[float, Field(ge=-10, le=10, strict=True)]
 
 
 class _Model(BaseModel):
@@ -125,7 +128,7 @@ class Option(_Model):
     id: Id
     label: Text
     reading: Text = Field(description="why this answer counts, in words, for the evidence")
-    points: dict[Id, float] = Field(
+    points: dict[Id, Points] = Field(
         default_factory=dict, description="pattern id -> how much this answer points to it"
     )
     contradicted_by: list[Contradiction] = Field(
@@ -153,7 +156,7 @@ class QuestionsFile(_Model):
 
 class MetricRule(_Model):
     when: Condition
-    points: float = Field(ge=-10, le=10, description="positive confirms, negative weakens")
+    points: Points = Field(description="positive confirms, negative weakens")
     says: Text = Field(description="why it counts; {metric} placeholders show values")
 
 
