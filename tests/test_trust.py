@@ -19,7 +19,7 @@ from quicktest.domain.units import parse_text, parse_value, understood
 from quicktest.sources.files import whole_file, write_whole
 from quicktest.sources.store import Store
 
-from .conftest import DATA, EXAMPLES, ROOT, app_for
+from .conftest import DATA, EXAMPLES, ROOT, app_for, text_of
 
 HEALTHY = EXAMPLES / "healthy.yaml"
 
@@ -411,6 +411,22 @@ def test_a_line_break_or_direction_mark_in_a_name_is_shown_never_obeyed(cli, tmp
     assert cli("sessions", "import", answers, "--db", store).code == 0
     listed = cli("sessions", "list", "--db", store).out.splitlines()
     assert len(listed) == 2 and "Acme\\n\\nDominant" in listed[1]  # the header, one row
+
+
+def test_a_direction_override_in_a_name_turns_nothing_around_in_the_pdf(cli, tmp_path):
+    """U+202E in a respondent's name printed the report's date backwards ("Dana20-11-6202"):
+    it reached past the name into the sentence it was composed in. Pages show it, as the
+    text read does, and the date reads as written."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        json.dumps(
+            {"client": "Acme", "respondent": "Dana\u202eeL", "date": "2026-11-02", "answers": {}}
+        )
+    )
+    pdf = tmp_path / "read.pdf"
+    assert cli("report", answers, "-o", pdf).code == 0
+    shown = text_of(pdf)
+    assert "Dana\\u202eeL · 2026-11-02" in shown and "6202" not in shown
 
 
 # --- serve refuses what would break every browser tab --------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import io
 import os
 import threading
@@ -25,6 +26,8 @@ from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
 from quicktest.domain.errors import SetupError
 from quicktest.domain.portfolio import Portfolio
+from quicktest.faces import bidi
+from quicktest.faces.bidi import shown
 from quicktest.faces.report.view import build
 
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -50,7 +53,17 @@ def _load_weasyprint() -> None:
 
 class _TemplateCache(FileSystemBytecodeCache):
     """Compiled templates kept for the next process (a report's templates take longer to
-    compile than its read to score); a cache folder that cannot be written means no cache."""
+    compile than its read to score); a cache folder that cannot be written means no cache.
+
+    Jinja checks each template's source, not how the environment compiled it (its
+    `finalize`, its whitespace settings): the files are named after this module and the
+    finalize it sets, so a quicktest that sets up the environment otherwise compiles anew."""
+
+    def __init__(self, directory: str) -> None:
+        digest = hashlib.sha256()
+        for module in (__file__, bidi.__file__):
+            digest.update(Path(module).read_bytes())
+        super().__init__(directory, f"__quicktest_{digest.hexdigest()[:16]}_%s.cache")
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -78,6 +91,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             bytecode_cache=_TemplateCache(cache) if cache else None,
+            finalize=shown,
         )
         self.jinja.filters["upper_first"] = upper_first
         self.jinja.filters["lower_first"] = lower_first

@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from quicktest.faces.bidi import shown
+
 HERE = Path(__file__).parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 _ = gettext.gettext
@@ -30,6 +32,7 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     jinja.install_gettext_callables(gettext.gettext, gettext.ngettext, newstyle=True)  # type: ignore[attr-defined]
     return jinja
