@@ -11,9 +11,10 @@ from quicktest.app.report import Rendered, templates_cache, templates_folder
 from quicktest.app.workspace import Workspace
 from quicktest.domain.bank import Bank
 from quicktest.domain.brand import Brand
-from quicktest.domain.client import fold
+from quicktest.domain.client import Client, fold
+from quicktest.domain.clientread import shown_read
 from quicktest.domain.errors import InputError
-from quicktest.domain.portfolio import Portfolio, Standing, portfolio
+from quicktest.domain.portfolio import Portfolio, Standing, placed, portfolio
 from quicktest.domain.session import Session
 
 
@@ -52,6 +53,16 @@ def _day(text: str | None, flag: str) -> str | None:
         raise InputError(f"expected a date such as 2026-11-02, got {text!r}", field=flag) from None
 
 
+def _clients(workspace: Workspace) -> list[tuple[Client, list[Session]]]:
+    """Every client in the store with its sessions, newest first (as every client read wants
+    them)."""
+    store = workspace.store
+    sessions: dict[str, list[Session]] = {}
+    for session in store.list():
+        sessions.setdefault(fold(session.client or ""), []).append(session)
+    return [(c, sessions.get(c.key, [])) for c in store.clients()]
+
+
 def portfolio_of(
     workspace: Workspace,
     start: str | None = None,
@@ -67,20 +78,23 @@ def portfolio_of(
     needed = min_clients(at_least)
     if not workspace.has_store:
         return portfolio(workspace.bank, [], first, last, tag, needed)
-    store = workspace.store
-    sessions: dict[str, list[Session]] = {}
-    for session in store.list():  # newest first, as every client read wants them
-        sessions.setdefault(fold(session.client or ""), []).append(session)
-    clients = [(c, sessions.get(c.key, [])) for c in store.clients()]
-    return portfolio(workspace.bank, clients, first, last, tag, needed)
+    return portfolio(workspace.bank, _clients(workspace), first, last, tag, needed)
 
 
 def standing_of(workspace: Workspace, client: str, at_least: int | None = None) -> Standing | None:
-    """A client's place among all the clients in the store (its read from its sessions), or
-    None while the store holds fewer clients than the portfolio needs to rank them."""
+    """A client's place among all the clients in the store (its read from its sessions, as
+    its report shows it), or None while the store holds fewer clients than the portfolio
+    needs to rank them. Under a threshold the portfolio may show an earlier read of it (its
+    latest release): the report's read is placed among the others then, not that one."""
     key = workspace.store.client(client).key
-    found = portfolio_of(workspace, at_least=at_least)
-    return next((r.standing for r in found.rows if r.client.key == key), None)
+    clients = _clients(workspace)
+    found = portfolio(workspace.bank, clients, None, None, None, min_clients(at_least))
+    row = next((r for r in found.rows if r.client.key == key), None)
+    if row is None or not row.waiting:
+        return row.standing if row else None
+    sessions = next(held for c, held in clients if c.key == key)
+    now = shown_read(workspace.bank, row.client, sessions)
+    return placed(workspace.bank, found, now) if now else None
 
 
 def write_portfolio(

@@ -40,6 +40,7 @@ class PortfolioView(NamedTuple):
     ranked: bool
     min_clients: int
     withheld: list[str]
+    held_back: list[str]  # what anonymity thresholds hold back, in words
     round_gap: int  # days between two sessions of one round, at most
     firm: str
     footer: str
@@ -91,6 +92,7 @@ def build(
             f"{client.name} ({counted} answered; its anonymity threshold is {client.threshold})"
             for client, counted in found.withheld
         ],
+        held_back=found.held_back(),
         round_gap=ROUND_GAP,
         firm=brand.firm if brand else "quicktest",
         footer=(brand.footer or f"Confidential · prepared by {brand.firm}")

@@ -19,7 +19,13 @@ def render(bank: Bank, found: Portfolio, out: Out) -> None:
     }
     out.line(("Portfolio: ", "bold"), found.scope)
     if not found.rows:
-        out.paragraph("No client has answered sessions here yet.", style="dim")
+        hidden = found.withheld or found.held
+        out.paragraph(
+            "No client's read can be shown here yet (see below)."
+            if hidden
+            else "No client has answered sessions here yet.",
+            style="dim",
+        )
     total = len(found.rows) or 1
     out.blank()
     out.table(
@@ -65,3 +71,5 @@ def render(bank: Bank, found: Portfolio, out: Out) -> None:
             "anonymity threshold needs.",
             style="dim",
         )
+    for line in found.held_back():
+        out.paragraph(line, style="dim")

@@ -59,7 +59,8 @@ def run(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def _csv(bank: Bank, found: Portfolio) -> None:
     """One row per client: who, when, its dominant pattern, and per pattern its score, its
-    change since the previous read and its percentile (empty where not shown)."""
+    change since the previous read and its percentile (empty where not shown); then how
+    many respondents an anonymity threshold holds back from it."""
     ids = [p.id for p in bank.patterns]
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(
@@ -73,6 +74,7 @@ def _csv(bank: Bank, found: Portfolio) -> None:
             "level",
             "direction",
             *(f"{kind}_{pid}" for kind in ("score", "change", "percentile") for pid in ids),
+            "waiting",
         ]
     )
     for row in found.rows:
@@ -91,5 +93,6 @@ def _csv(bank: Bank, found: Portfolio) -> None:
                 *(data["scores"][pid] for pid in ids),
                 *(data["change"].get(pid, "") for pid in ids),
                 *(places.get(pid, "") for pid in ids),
+                data["waiting"],
             ]
         )
