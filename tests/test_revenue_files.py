@@ -75,7 +75,7 @@ def test_an_amount_two_conventions_read_differently_is_refused_then_read_with_a_
     path = _write(tmp_path / "r.csv", 'account,start,end\nA,"1,200","1,300"\n')
     result = cli("metrics", path)
     assert result.code == 2
-    assert "r.csv:2:2: start: 1,200 could be 1200 or 1.200" in result.err
+    assert "r.csv:2:2: start: 1,200 could be 1200 or 1.2" in result.err
     assert "--decimal" in result.err
     read = json.loads(cli("metrics", path, "--decimal", "point", "--format", "json").out)
     assert read["start"] == 1200

@@ -248,6 +248,8 @@ def test_a_metric_reads_the_same_in_a_file_a_batch_cell_and_the_app(
         ("arr_growth", "5", "5 is ambiguous: it could be 5% or 500%; write 5% or 500%"),
         ("gross_margin", "78,76,73", "separate quarters with '; ' or ', '"),
         ("nrr", "111%, 112%", "expected one value, got 2"),
+        ("employees", "1.500", "1.500 could be 1500 or 1.5: write it without a thousands"),
+        ("employees", "0.09", "0.09 is out of bounds, expected 0.1 to"),
     ],
 )
 def test_a_value_with_two_readings_is_refused_everywhere_with_both(
@@ -278,7 +280,7 @@ def test_unclear_thousands_say_both_readings(cli, tmp_path):
     answers.write_text("metrics:\n  arr: 1,200\n")
     result = cli("score", answers)
     assert result.code == 2
-    assert "1,200 could be 1200 or 1.200" in result.err
+    assert "1,200 could be 1200 or 1.2" in result.err
 
 
 def test_yaml_1_1_forms_are_kept_as_typed_or_refused(cli, tmp_path):

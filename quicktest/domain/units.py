@@ -77,10 +77,13 @@ def read_number(text: str, amount: bool = False) -> float | None:
             and whole.isdigit()
             and (mark == "," or amount)
         ):
+            # the decimal written so that no one could read a thousands separator in it
+            kept = fraction.rstrip("0") or "0"
+            decimal = f"{whole}.{kept}{'0' * (len(kept) == 3)}"
             raise Unclear(
-                f"{text} could be {whole}{fraction} or {whole}.{fraction}: write it "
+                f"{text} could be {whole}{fraction} or {whole}.{kept}: write it "
                 f"without a thousands separator ({whole}{fraction}) or with a decimal "
-                f"point ({whole}.{fraction})"
+                f"point ({decimal})"
             )
         else:
             body = body.replace(",", ".")
@@ -138,14 +141,17 @@ def parse_value(spec: MetricSpec, raw: object) -> float:
         else:
             text = text.lstrip("$€£").strip()
             scale = _SCALE.get(text[-1:].lower(), 1) if spec.unit == "currency" else 1
-            value = read_number(text[:-1] if scale != 1 else text, amount=spec.unit == "currency")
+            # 1.500 employees, like 1.500 dollars, may be fifteen hundred: never guessed
+            counted = spec.unit in ("currency", "count")
+            value = read_number(text[:-1] if scale != 1 else text, amount=counted)
             value = None if value is None else value * scale
     except (Unclear, InputError) as exc:
         raise InputError(str(exc), field=spec.name) from None
     if value is None or not math.isfinite(value):
         raise InputError(f"expected {expected}, got {raw!r}", field=spec.name)
     if not in_bounds(spec, value):
-        shown = format_value(spec, value)
+        # as typed where the usual form would round it into the bounds (0.09 as "0.1")
+        shown = text if spec.unit in ("count", "months") else format_value(spec, value)
         message = f"{shown} is out of bounds, expected {bounds(spec)}"
         if spec.unit == "percent" and not text.endswith("%") and read_number(text) == value:
             message = f"{text} is read as a fraction, {message}; write {text}% for {text} percent"
