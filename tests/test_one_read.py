@@ -48,6 +48,24 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _headline_in_the_app(bank, answers, db) -> str:
+    """The app's result headline for an answers file stored as a session, flattened."""
+    import asyncio
+
+    from quicktest.sources.answersfile import load_answers
+
+    async def shown() -> str:
+        with Store(db) as store:
+            session = store.add(load_answers(answers, bank), bank)
+            app = app_for(bank, store, resume=session.id)
+            async with app.run_test(size=(200, 60)) as pilot:
+                app.go("result")
+                await pilot.pause()
+                return _flat(str(app.screen.query_one("#dominant", Static).render()))
+
+    return asyncio.run(shown())
+
+
 def test_text_json_app_and_pdf_say_the_same(case, cli, bank, tmp_path):
     session_id, revenue, db = case
     scored = cli("score", session_id, "--revenue", revenue, "--format", "json")
@@ -139,21 +157,7 @@ def test_a_shrinking_base_is_named_in_every_face(cli, bank, tmp_path):
     pdf = tmp_path / "shrinking.pdf"
     assert cli("report", answers, "-o", pdf).code == 0
     assert said in text_of(pdf)
-
-    async def in_the_app() -> str:
-        from quicktest.sources.answersfile import load_answers
-
-        with Store(tmp_path / "s.db") as store:
-            session = store.add(load_answers(answers, bank), bank)
-            app = app_for(bank, store, resume=session.id)
-            async with app.run_test(size=(200, 60)) as pilot:
-                app.go("result")
-                await pilot.pause()
-                return _flat(str(app.screen.query_one("#dominant", Static).render()))
-
-    import asyncio
-
-    assert said in asyncio.run(in_the_app())
+    assert said in _headline_in_the_app(bank, answers, tmp_path / "s.db")
 
 
 def test_the_key_figures_are_the_same_in_every_face(cli, bank, tmp_path):
@@ -183,18 +187,6 @@ def test_the_key_figures_are_the_same_in_every_face(cli, bank, tmp_path):
     for figure, words in zip(figures[1:], said, strict=True):
         assert f"{figure.label} {figure.value} {words}" in text
         assert words in in_pdf
-
-    async def in_the_app() -> str:
-        with Store(tmp_path / "s.db") as store:
-            session = store.add(load_answers(answers, bank), bank)
-            app = app_for(bank, store, resume=session.id)
-            async with app.run_test(size=(200, 60)) as pilot:
-                app.go("result")
-                await pilot.pause()
-                return _flat(str(app.screen.query_one("#dominant", Static).render()))
-
-    import asyncio
-
-    shown = asyncio.run(in_the_app())
+    shown = _headline_in_the_app(bank, answers, tmp_path / "s.db")
     for figure, words in zip(figures[1:], said, strict=True):
         assert f"{figure.label} {figure.value}: {words}" in shown
