@@ -6,11 +6,17 @@ naming the place."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,6 +27,7 @@ import xlsxwriter
 
 from quicktest.domain.errors import InputError
 from quicktest.domain.periods import SPAN
+from quicktest.sources.revenue import engine, opening
 from quicktest.sources.revenue.engine import Options, read_revenue
 
 from .conftest import ROOT
@@ -458,3 +465,168 @@ def test_line_ends_changing_far_into_a_file_are_read(tmp_path, first, then):
     text = f"account,start,end{first}{rows}late,1,0{then}last,1,1{then}"
     total = _read(_write(tmp_path / "r.csv", text)).total
     assert (total.cohort, total.retained, total.churn) == (5002, 5001, 1)
+
+
+# --- currency signs: one file, one currency -------------------------------------------------
+
+
+def test_amounts_with_different_currency_signs_are_refused_with_their_counts(cli, tmp_path):
+    # a sheet formatted as currency, saved by a spreadsheet as "CSV UTF-8" as it is shown: a
+    # byte-order mark, CRLF, each amount quoted with its sign and grouping
+    rows = [
+        ("acme", "2025-01", "$1,200.50"),
+        ("bolt", "2025-01", "$900.00"),
+        ("acme", "2026-01", "€150.25"),
+        ("bolt", "2026-01", "$950.00"),
+        ("carl", "2026-01", "£80.00"),
+    ]
+    text = "\ufeffaccount,period,revenue\r\n" + "".join(f'{a},{p},"{v}"\r\n' for a, p, v in rows)
+    err = _refused(cli, _write(tmp_path / "r.csv", text))
+    assert (
+        "r.csv:4:3: revenue: amounts in several currencies, by their signs: 3 in $, 1 in €, "
+        "1 in £; this is the first not in $, got '€150.25'"
+    ) in err
+    # with a currency column, --currency keeps one currency's rows, and with them one sign
+    text = (
+        "account,period,revenue,currency\n"
+        "acme,2025-01,$100.00,USD\nacme,2026-01,$120.00,USD\n"
+        "bolt,2025-01,€90.00,EUR\nbolt,2026-01,€10.00,EUR\n"
+    )
+    read = _read(_write(tmp_path / "c.csv", text), currency="USD")
+    assert read.total.nrr == pytest.approx(1.2)
+
+
+# --- times: only real ones ------------------------------------------------------------------
+
+IMPOSSIBLE = {  # a time, and what is wrong with it
+    "2026-01-31T25:00:00": "25:00:00 is no time of day",
+    "2026-01-31T99:99:99": "99:99:99 is no time of day",
+    "2026-01-31T23:61:00": "23:61:00 is no time of day",
+    "2026-01-31T10:00:00+99:99": "+99:99 is no time zone",
+    "2026-01-31T23:00:00-25:00": "-25:00 is no time zone",  # would move it into February
+}
+
+
+@pytest.mark.parametrize(("written", "why"), IMPOSSIBLE.items(), ids=list(IMPOSSIBLE))
+def test_an_impossible_time_is_refused_at_its_cell(cli, tmp_path, written, why):
+    # a script's export, times written in ISO 8601 as isoformat() writes them
+    long = LONG + f"acme,2025-01-31T10:00:00+00:00,100\nacme,{written},100\n"
+    err = _refused(cli, _write(tmp_path / "r.csv", long))
+    expected = "a period such as 2026-03 or 2026-Q1"
+    assert f"r.csv:3:2: period: expected {expected}, got '{written}' ({why}" in err
+    subs = f"customer,start_date,end_date,mrr\nacme,2025-01-01T00:00:00+00:00,{written},100\n"
+    err = _refused(cli, _write(tmp_path / "s.csv", subs))
+    assert f"s.csv:2:3: end_date: expected a date such as 2025-03-14, got '{written}' ({why}" in err
+
+
+def test_times_at_the_edges_of_the_real_are_read(tmp_path):
+    long = LONG + (
+        "acme,2024-12-31T12:30:00-12:00,100\n"  # Baker Island: 2025-01-01 00:30 UTC
+        "bolt,2025-01-31T23:59:59.999999Z,100\n"
+        "bolt,2024-02-29,100\n"  # a leap day
+        "acme,2026-01-31T05:44:00+05:45,100\n"  # Nepal: 2026-01-30 23:59 UTC
+    )
+    read = _read(_write(tmp_path / "r.csv", long), start="2025-01")
+    assert read.window == ("2025-01", "2026-01") and read.total.nrr == pytest.approx(0.5)
+    subs = (
+        "customer,start_date,end_date,mrr\n"
+        "acme,2024-02-29 00:00:00 UTC,,100\n"  # as BigQuery exports a TIMESTAMP
+        "bolt,2025-01-01T09:00:00+14:00,2026-01-31T23:30:00 -12:00,100\n"  # Kiribati: 2024-12-31
+    )
+    read = _read(_write(tmp_path / "s.csv", subs), end="2026-01")
+    assert read.window == ("2025-01", "2026-01") and read.total.nrr == pytest.approx(1.0)
+
+
+# --- streams: looked at before they are copied, bounded, stopped ------------------------------
+
+
+def _metrics_of_a_pipe(tmp_path: Path) -> subprocess.Popen[bytes]:
+    """`quicktest metrics -` reading a pipe the test writes, its temporary folders in
+    tmp_path/tmp, and Ctrl+C in force whatever the shell that started the tests ignores."""
+    (tmp_path / "tmp").mkdir()
+    return subprocess.Popen(
+        [sys.executable, "-m", "quicktest", "metrics", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (gzip.compress(TRAP.encode() * 100), "<stdin>:1: not UTF-8 text (byte 1 of the file)"),
+        (bytes(4096), "<stdin>:1: not text: byte 0 of the file is a NUL byte"),  # /dev/zero's
+    ],
+    ids=["gzipped", "zeros"],
+)
+def test_a_stream_that_is_no_text_is_refused_before_it_is_copied(tmp_path, written, expected):
+    reader = _metrics_of_a_pipe(tmp_path)
+    assert reader.stdin is not None and reader.stderr is not None
+    reader.stdin.write(written)
+    reader.stdin.flush()  # and the pipe stays open: the read ends without waiting for more
+    try:
+        assert reader.wait(timeout=120) == 2  # a guard against a hang, not a measure
+    finally:
+        reader.stdin.close()
+    err = reader.stderr.read().decode()
+    assert expected in err and "Traceback" not in err
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_stream_past_the_limit_is_refused_and_its_copy_removed(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(opening, "MAX_STREAM", 256 * 1024)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    read_end, write_end = os.pipe()
+    stdin = os.fdopen(read_end, "r")
+    monkeypatch.setattr(sys, "stdin", stdin)
+
+    def yes() -> None:  # `yes 'acme,2025-01,100' | quicktest metrics -`, 4 MiB of it
+        with contextlib.suppress(BrokenPipeError), os.fdopen(write_end, "wb", 0) as pipe:
+            pipe.write(LONG.encode())
+            for _ in range(64):
+                pipe.write(b"acme,2025-01,100\n" * 4096)
+
+    writer = threading.Thread(target=yes)
+    writer.start()
+    err = _refused(cli, "-")
+    stdin.close()  # the writer's next write fails, and it stops
+    writer.join()
+    assert "<stdin>: more than 262,144 bytes through a pipe" in err
+    assert "save it to a file" in err
+    assert list(tmp_path.glob("quicktest-revenue-*")) == []
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stream_being_copied_stops_on_a_signal_and_leaves_nothing(tmp_path, stop, code):
+    reader = _metrics_of_a_pipe(tmp_path)
+    assert reader.stdin is not None
+    reader.stdin.write((LONG + "acme,2025-01,100\n" * 6000).encode())  # the pipe stays open
+    reader.stdin.flush()
+    started = time.monotonic()
+    while not list((tmp_path / "tmp").glob("quicktest-revenue-*/stream")):
+        assert time.monotonic() - started < 120, "the copy never began"  # a guard, not a measure
+        time.sleep(0.01)
+    reader.send_signal(stop)
+    try:
+        assert reader.wait(timeout=120) == code
+    finally:
+        reader.stdin.close()
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_signal_during_a_query_ends_the_read_as_that_signal(tmp_path):
+    """DuckDB replaces the exception a signal's handler raises during a query with an error of
+    its own ("Query interrupted"); the read ends as the signal all the same."""
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        pytest.skip("the test runner handles SIGTERM itself")
+    with pytest.raises(SystemExit) as ended, engine._signals_end_the_read():
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # never the default's kill
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except SystemExit:
+            raise RuntimeError("as DuckDB raises it") from None
+    assert ended.value.code == 143
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

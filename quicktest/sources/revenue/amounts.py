@@ -18,7 +18,8 @@ import re
 from quicktest.domain.errors import InputError
 
 MAX_AMOUNT = 1e15  # past any company's revenue: a figure this large is a typo or an overflow
-_STRIP = "[$€£¥\\s\u00a0\u202f']"  # currency signs and the spaces and marks of digit grouping
+SIGNS = "$€£¥"  # currency signs an amount may carry; one file, one of them
+_STRIP = f"[{SIGNS}\\s\u00a0\u202f']"  # currency signs and the spaces and marks of digit grouping
 VALID = {
     "point": r"\d+(\.\d+)?|\.\d+|\d{1,3}(,\d{3})+(\.\d+)?",
     "comma": r"\d+(,\d+)?|,\d+|\d{1,3}(\.\d{3})+(,\d+)?",

@@ -86,7 +86,8 @@ def settle_amounts(
 ) -> Amounts:
     """The decimal convention, and every amount checked where any is not a plain number."""
     odd = any(n for cur, n in census.odd.items() if currency in (None, cur))
-    counts = _evidence(rows) if odd else {"point_evidence": 0, "comma_evidence": 0}
+    counts, signs = _evidence(rows) if odd else ({"point_evidence": 0, "comma_evidence": 0}, {})
+    _one_sign(rows, signs)
     convention, settled = amounts.convention_of(counts, decimal, rows.name)
     if not odd:
         return Amounts(convention, settled)
@@ -94,21 +95,52 @@ def settle_amounts(
     return Amounts(convention, settled, amounts.value("a", "x", convention), True)
 
 
-def _evidence(rows: Rows) -> dict[str, int]:
-    """How many amounts only a decimal point, or only a decimal comma, reads."""
+def _evidence(rows: Rows) -> tuple[dict[str, int], dict[str, int]]:
+    """How many amounts only a decimal point, or only a decimal comma, reads; and how many
+    carry each currency sign."""
     slow = f"NOT {amounts.fast('a', 'x')}"
     clean = amounts.digits(amounts.cleaned("a"))
 
-    def count(pattern: str) -> str:  # CASE, not AND: DuckDB would run the regex on all
-        found = amounts.matches(clean, pattern)
+    def count(found: str) -> str:  # CASE, not AND: DuckDB would run the regex on all
         return f"count(*) FILTER (WHERE CASE WHEN {slow} THEN {found} ELSE false END)"
 
-    point, plain, comma = rows.con.execute(
-        f"SELECT {count(amounts.EVIDENCE['point'])}, "
+    signs = "".join(f", {count(f'contains(a, {literal(sign)})')}" for sign in amounts.SIGNS)
+    point, plain, comma, *signed = rows.con.execute(
+        f"SELECT {count(amounts.matches(clean, amounts.EVIDENCE['point']))}, "
         f"count(*) FILTER (WHERE x IS NULL AND NOT ({slow}) AND contains(a, '.')), "
-        f"{count(amounts.EVIDENCE['comma'])} FROM {rows.sql} WHERE {rows.keep}"
+        f"{count(amounts.matches(clean, amounts.EVIDENCE['comma']))}{signs} "
+        f"FROM {rows.sql} WHERE {rows.keep}"
     ).fetchone()
-    return {"point_evidence": point + plain, "comma_evidence": comma}
+    evidence = {"point_evidence": point + plain, "comma_evidence": comma}
+    return evidence, dict(zip(amounts.SIGNS, signed, strict=True))
+
+
+def _one_sign(rows: Rows, signs: dict[str, int]) -> None:
+    """Refuse amounts written with different currency signs ($100.50 in some rows, €150.25
+    in others): the signs are stripped to read the numbers, so they would be summed as one
+    currency. Named at the first amount not in the sign most of them carry."""
+    found = {sign: n for sign, n in signs.items() if n}
+    if len(found) < 2:
+        return
+    main = max(found, key=lambda sign: found[sign])
+    others = " OR ".join(f"contains(a, {literal(sign)})" for sign in found if sign != main)
+    [(line, (cell, period))] = rows.locate(others, "(a, per)")
+    column = rows.plan.end_amount if period == "end" else rows.plan.amount
+    assert column is not None
+    listed = ", ".join(f"{n:,} in {sign}" for sign, n in sorted(found.items(), key=lambda f: -f[1]))
+    what = (
+        "check the currency column against the amounts' signs"
+        if rows.plan.currency is not None
+        else "export one currency's rows, or add a currency column and choose one with --currency"
+    )
+    raise InputError(
+        f"amounts in several currencies, by their signs: {listed}; this is the first not in "
+        f"{main}, got {cell!r}. Ratios across currencies mean nothing: {what}",
+        rows.name,
+        line,
+        column + 1,
+        rows.source.keys[column],
+    )
 
 
 def _check(rows: Rows, convention: str, settled: bool) -> None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +33,7 @@ from quicktest.sources.revenue import accounts
 from quicktest.sources.revenue.census import choose_currency, settle_amounts, take_census
 from quicktest.sources.revenue.columns import Flags, plan
 from quicktest.sources.revenue.figures import result
-from quicktest.sources.revenue.opening import open_source
+from quicktest.sources.revenue.opening import open_source, readable
 from quicktest.sources.revenue.quick import quick_read
 from quicktest.sources.revenue.rows import Rows
 from quicktest.sources.revenue.subscriptions import subscription_timeline
@@ -76,14 +78,16 @@ def read_revenue(
     if start or end:
         options = options._replace(start=start, end=end)
     today = options.today or datetime.date.today()
-    with _duckdb() as (con, folder, refused):
-        source = open_source(path, folder, con, options.sheet)
-        chosen = plan(source, flags)
-        source.check_cells(chosen.read)
-        try:
-            return _read(Rows(con, source, chosen), options, today)
-        except refused:
-            raise source.unreadable() from None
+    with _folder() as folder:
+        name, data = readable(path, folder)  # a stream is copied before DuckDB's threads start
+        with _duckdb(folder) as (con, refused):
+            source = open_source(name, data, folder, con, options.sheet)
+            chosen = plan(source, flags)
+            source.check_cells(chosen.read)
+            try:
+                return _read(Rows(con, source, chosen), options, today)
+            except refused:
+                raise source.unreadable() from None
 
 
 def _read(rows: Rows, options: Options, today: datetime.date) -> RevenueRead:
@@ -119,27 +123,77 @@ def _read(rows: Rows, options: Options, today: datetime.date) -> RevenueRead:
 
 
 @contextmanager
-def _duckdb() -> Iterator[tuple[Any, Path, tuple[type[Exception], ...]]]:
-    """An in-process DuckDB with its own folder for spills, file links and copies of
-    streams; no extension is fetched, times are in UTC whatever the machine's zone, and
-    nothing is left behind. Also the errors by which DuckDB's readers refuse a file."""
+def _folder() -> Iterator[Path]:
+    """The read's own folder, for spills, file links and copies of streams, removed on every
+    way out, Ctrl+C and SIGTERM included (`_signals_end_the_read`)."""
+    with _signals_end_the_read():
+        folder = Path(tempfile.mkdtemp(prefix="quicktest-revenue-"))
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _duckdb(folder: Path) -> Iterator[tuple[Any, tuple[type[Exception], ...]]]:
+    """An in-process DuckDB that spills into `folder`; no extension is fetched, and times
+    are in UTC whatever the machine's zone. Also the errors by which DuckDB's readers refuse
+    a file."""
     import duckdb
 
-    folder = Path(tempfile.mkdtemp(prefix="quicktest-revenue-"))
+    con = duckdb.connect(
+        config={
+            "threads": os.cpu_count() or 1,
+            "preserve_insertion_order": False,
+            "temp_directory": str(folder / "spill"),
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
     try:
-        con = duckdb.connect(
-            config={
-                "threads": os.cpu_count() or 1,
-                "preserve_insertion_order": False,
-                "temp_directory": str(folder / "spill"),
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            }
-        )
-        try:
-            con.execute("SET TimeZone = 'UTC'")
-            yield con, folder, (duckdb.InvalidInputException, duckdb.IOException)
-        finally:
-            con.close()
+        con.execute("SET TimeZone = 'UTC'")
+        yield con, (duckdb.InvalidInputException, duckdb.IOException)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        con.close()
+
+
+@contextmanager
+def _signals_end_the_read() -> Iterator[None]:
+    """Ctrl+C (SIGINT) ends a read as KeyboardInterrupt and SIGTERM (a `kill`, a job
+    stopped) as SystemExit(143), so that the read's folder (with a stream's copy, gigabytes
+    maybe) is removed on the way out: left to itself SIGTERM ends the process where it
+    stands. DuckDB, which looks for signals during a query, replaces the exception a handler
+    raises with its own error, so the handler notes the signal and whatever is raised after
+    it is read as that signal. Only in the main thread (where Python runs handlers), for a
+    signal nothing else handles or ignores (a server, a shell's background job), and the
+    handlers before are put back after."""
+    caught: list[int] = []
+
+    def stop(number: int, frame: object) -> None:
+        caught.append(number)
+        raise _ending(number)
+
+    before = {
+        number: signal.getsignal(number)
+        for number, default in (
+            (signal.SIGINT, signal.default_int_handler),
+            (signal.SIGTERM, signal.SIG_DFL),
+        )
+        if threading.current_thread() is threading.main_thread()
+        and signal.getsignal(number) is default
+    }
+    for number in before:
+        signal.signal(number, stop)
+    try:
+        yield
+    except Exception:
+        if caught:
+            raise _ending(caught[0]) from None
+        raise
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def _ending(number: int) -> BaseException:
+    return KeyboardInterrupt() if number == signal.SIGINT else SystemExit(128 + number)

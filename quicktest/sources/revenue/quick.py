@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 
-from quicktest.domain.periods import as_of_date, period_index, periods_read
+from quicktest.domain.periods import as_of_date, periods_read
 from quicktest.domain.retention import RevenueRead
-from quicktest.sources.revenue import accounts, amounts
+from quicktest.sources.revenue import accounts, amounts, dates
 from quicktest.sources.revenue.census import PLAIN
 from quicktest.sources.revenue.cohort import Layout
 from quicktest.sources.revenue.csvsource import CsvSource
@@ -37,7 +37,7 @@ def quick_read(
     months: dict[str, int] = {}
     kinds = set()
     for text in source.sample(column):
-        parsed = period_index(text.strip())
+        parsed = dates.period(text.strip())
         if parsed is not None:
             months[text] = parsed[0]
             kinds.add(parsed[1])

@@ -20,25 +20,26 @@ from functools import partial
 from quicktest.domain.errors import InputError
 from quicktest.domain.periods import LAG, SPAN, month_of, period_name
 from quicktest.domain.retention import DataWarning
-from quicktest.sources.revenue import notes
+from quicktest.sources.revenue import dates, notes
 from quicktest.sources.revenue.cohort import Layout
 from quicktest.sources.revenue.rows import Rows
 from quicktest.sources.revenue.timeline import UNDATED, Timeline
 
 OPEN_ENDED_YEARS = 50  # an end this many years ahead of today is a placeholder for "no end"
 UNKNOWN_BEFORE = datetime.date(1971, 1, 1)  # starts before are placeholders (1900-01-01, epoch)
-_DAY = r"\d{4}-(0[1-9]|1[0-2])-\d{2}"
-_ZONED = _DAY + r"[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)"
 
 
 def day(text: str) -> str:
     """SQL: a date written as text (2025-03-14, with or without a time; 2025-03 for its
-    first day) as a DATE, or NULL. A time with a zone is the date of that instant in UTC."""
+    first day) as a DATE, or NULL where it names no real day, time or zone (see `dates`). A
+    time with a zone is the date of that instant in UTC; the zone is written as DuckDB's cast
+    reads it (+00 for Z, no space before an offset)."""
     t = f"trim({text})"
+    zone = f"regexp_replace(regexp_replace({t}, '\\s*([Zz]|UTC)$', '+00'), '\\s+([+-])', '\\1')"
     return (
-        f"CASE WHEN regexp_full_match({t}, '{_ZONED}') "
-        f"THEN CAST(timezone('UTC', TRY_CAST({t} AS TIMESTAMPTZ)) AS DATE) "
-        f"WHEN regexp_full_match({t}, '{_DAY}([ T].*)?') THEN TRY_CAST(substr({t}, 1, 10) AS DATE) "
+        f"CASE WHEN regexp_full_match({t}, '{dates.ZONED}') "
+        f"THEN CAST(timezone('UTC', TRY_CAST({zone} AS TIMESTAMPTZ)) AS DATE) "
+        f"WHEN regexp_full_match({t}, '{dates.LOCAL}') THEN TRY_CAST(substr({t}, 1, 10) AS DATE) "
         f"WHEN regexp_full_match({t}, '\\d{{4}}-(0[1-9]|1[0-2])') "
         f"THEN TRY_CAST({t} || '-01' AS DATE) END"
     )
@@ -142,9 +143,7 @@ def _check_dates(rows: Rows, row_dates: dict[str, str]) -> None:
             if text is None:
                 raise rows.error("the subscription ends before it starts", on_rows, column)
             [(_, written)] = rows.locate(on_rows, text)
-            raise rows.error(
-                f"expected a date such as 2025-03-14, got {written!r}", on_rows, column
-            )
+            raise rows.error(dates.refused("a date such as 2025-03-14", written), on_rows, column)
 
 
 def _found(rows: Rows, row_dates: dict[str, str], where: str, text: str, count: int) -> notes.Found:

@@ -16,12 +16,11 @@ from quicktest.domain.errors import InputError
 from quicktest.domain.periods import (
     SPAN,
     as_of_date,
-    period_index,
     period_name,
     periods_read,
 )
 from quicktest.domain.retention import DataWarning
-from quicktest.sources.revenue import notes
+from quicktest.sources.revenue import dates, notes
 from quicktest.sources.revenue.census import Census
 from quicktest.sources.revenue.cohort import Layout
 from quicktest.sources.revenue.files import literal
@@ -126,7 +125,7 @@ def _months(rows: Rows, census: Census, currency: str | None) -> tuple[dict[str,
     for text in {per for per, cur in census.periods if currency in (None, cur)}:
         if text is None or not text.strip():
             continue  # blank rows, as spreadsheets leave them, or totals: see UNDATED
-        parsed = period_index(text.strip())
+        parsed = dates.period(text.strip())
         if parsed is None:
             bad.append(text)
             continue
@@ -136,7 +135,7 @@ def _months(rows: Rows, census: Census, currency: str | None) -> tuple[dict[str,
         where = f"per IN ({', '.join(map(literal, bad))})"
         [(_, written)] = rows.locate(where, "per")
         raise rows.error(
-            f"expected a period such as 2026-03 or 2026-Q1, got {written!r}", where, column
+            dates.refused("a period such as 2026-03 or 2026-Q1", written), where, column
         )
     if len(kinds) > 1:
         firsts = {kind: rows.line(f"per = {literal(text)}") or 0 for kind, text in kinds.items()}
