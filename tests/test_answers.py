@@ -99,3 +99,11 @@ def test_a_metric_beside_metrics_is_refused_not_left_unread(cli, tmp_path):
     ):
         assert result.code == 2
         assert "unknown key 'nrr' (put nrr under metrics:" in result.err
+
+
+def test_a_state_no_session_can_be_in_is_refused_by_every_command(cli, tmp_path):
+    """`sessions import` refused `state: bogus` while `score` read the same file."""
+    answers = write(tmp_path, "state: finishd\nanswers: {}\n")
+    for result in (cli("score", answers), cli("sessions", "import", answers)):
+        assert result.code == 2
+        assert "state: unknown state 'finishd' (did you mean finished?)" in result.err

@@ -31,21 +31,29 @@ def load_session_file(path: str | os.PathLike[str], bank: Bank) -> tuple[Respons
     """An answers file to import as a session, and the state to store it in: finished when
     its `state:` says so or it has none (a file handed over is a whole set of answers), in
     progress for any other state an export wrote."""
-    from quicktest.domain.session import FINISHED, IN_PROGRESS, STATES  # not on score's path
+    from quicktest.domain.session import FINISHED, IN_PROGRESS  # not on score's path
 
     located = load_yaml(path)
     response = answers_from(located, bank)
     data = located.data if isinstance(located.data, Mapping) else {}
+    state = _state(located, data)
+    return response, FINISHED if state in (None, FINISHED) else IN_PROGRESS
+
+
+def _state(located: Located, data: Mapping[Any, Any]) -> str | None:
+    """The file's `state:`, one a session can be in; None where it names none."""
     state = data.get("state")
-    if state is None or state == FINISHED:
-        return response, FINISHED
+    if state is None:
+        return None
+    from quicktest.domain.session import STATES  # only for a file that names one
+
     if state not in STATES:
         raise located.error(
             ("state",),
             f"unknown state {state!r}",
             did_you_mean(str(state), STATES) or f"expected one of {', '.join(STATES)}",
         )
-    return response, IN_PROGRESS
+    return str(state)
 
 
 def load_metrics_file(path: str | os.PathLike[str]) -> Metrics:
@@ -107,6 +115,7 @@ def answers_from(located: Located, bank: Bank) -> Response:
     if not isinstance(data, Mapping):
         raise located.error((), "expected a mapping with answers: and optionally metrics:")
     _check_keys(located, data)
+    _state(located, data)  # a file says one thing to every command that reads it
     raw_answers = data.get("answers") or {}
     if not isinstance(raw_answers, Mapping):
         raise located.error(("answers",), "expected a mapping of question id to option id")
