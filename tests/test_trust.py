@@ -514,3 +514,34 @@ def test_the_app_shows_names_and_bank_texts_literally(tmp_path):
     assert "1. With a discount <b>& credits</b>" in question
     assert "With a discount <b>& credits</b>" in review
     assert "Churn Drift [x]" in result
+
+
+def test_the_app_shows_a_line_break_in_a_name_as_written(tmp_path, bank):
+    """A line break (or an override) in a client's name is shown as \\n on the name's own
+    line in the app, as in the text read, on the question and review screens and in the
+    list of sessions to resume."""
+    import asyncio
+
+    from textual.widgets import OptionList, Static
+
+    store = Store(tmp_path / "s.db")
+    name = "Acme\nDominant pattern: none\u202e"
+
+    async def run() -> list[str]:
+        app = app_for(bank, store, client=name, respondent="Dana")
+        shown = []
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            shown.append(str(app.screen.query_one("#who", Static).render()))
+            app.go("review")
+            await pilot.pause()
+            shown.append(str(app.screen.query_one("#review-who", Static).render()))
+        listed = app_for(bank, store)
+        async with listed.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            found = listed.screen.query_one(OptionList)
+            shown.append(str(found.get_option_at_index(0).prompt))
+        return shown
+
+    for text in asyncio.run(run()):
+        assert "Acme\\nDominant pattern: none\\u202e" in text and "\n" not in text

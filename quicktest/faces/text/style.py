@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
+from quicktest.faces.literal import literal
+
 _CODES = {
     "bold": "1",
     "dim": "2",
@@ -35,26 +37,9 @@ def width_of(text: str) -> int:
 
 
 def _safe(text: str) -> str:
-    """Control characters (an escape sequence, a line break or a right-to-left override
-    hidden in a name) shown as Python writes them, never obeyed: each call writes its own
-    line ends, so a line break in a text is always someone's text."""
-    return "".join(c if c.isprintable() else _escaped(c) for c in text)
-
-
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escaped(c: str) -> str:
-    if c in _NAMED:
-        return _NAMED[c]
-    code = ord(c)
-    return (
-        f"\\x{code:02x}"
-        if code <= 0xFF
-        else f"\\u{code:04x}"
-        if code <= 0xFFFF
-        else f"\\U{code:08x}"
-    )
+    """A text as written, never obeyed (`literal`): each call writes its own line ends, so a
+    line break in a text is always someone's text."""
+    return literal(text)
 
 
 class Out:

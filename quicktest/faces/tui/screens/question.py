@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.session import Session
+from quicktest.faces.literal import literal
 from quicktest.faces.tui.messages import AnswerChosen, Navigate, PositionChanged, SessionChanged
 from quicktest.faces.tui.widgets.more import ScrollingList
 from quicktest.faces.tui.widgets.rows import Hanging
@@ -64,7 +65,7 @@ class QuestionScreen(Screen[None]):
     def show_who(self) -> None:
         answered = len(self.session.answers)
         self.query_one("#progress", ProgressBar).update(progress=answered)
-        who = " · ".join(x for x in (self.session.client, self.session.respondent) if x)
+        who = " · ".join(literal(x) for x in (self.session.client, self.session.respondent) if x)
         self.query_one("#who", Static).update(
             Text(f"{who + ' · ' if who else ''}{answered} answered · saved as you go", style="dim")
         )

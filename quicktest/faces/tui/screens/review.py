@@ -16,6 +16,7 @@ from quicktest.app.reading import FullRead
 from quicktest.domain.bank import Bank
 from quicktest.domain.changes import Call
 from quicktest.domain.session import Session
+from quicktest.faces.literal import literal
 from quicktest.faces.tui.messages import Navigate, SessionChanged
 from quicktest.faces.tui.widgets.more import ScrollingList
 from quicktest.faces.tui.widgets.rows import Hanging
@@ -97,7 +98,9 @@ class ReviewScreen(Screen[None]):
         ]
         who = Text()
         for n, (label, name) in enumerate(named):
-            who.append_text(Text.assemble(" · " if n else "", (f"{label} ", "dim"), (name, "bold")))
+            who.append_text(
+                Text.assemble(" · " if n else "", (f"{label} ", "dim"), (literal(name), "bold"))
+            )
         if not named:
             who.append("No client or respondent named", style="dim")
         self.query_one("#review-who", Static).update(who)

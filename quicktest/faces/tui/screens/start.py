@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from quicktest.domain.bank import Bank
 from quicktest.domain.session import Session
+from quicktest.faces.literal import literal
 from quicktest.faces.tui.messages import ResumeRequested, StartRequested
 from quicktest.faces.tui.widgets.more import ScrollingList
 from quicktest.faces.tui.widgets.names import NameFields, Names
@@ -63,8 +64,8 @@ class StartScreen(Screen[None]):
                 yield ScrollingList(
                     *(
                         Option(
-                            f"{s.client or 'unnamed client'}"
-                            f"{' · ' + s.respondent if s.respondent else ''} · {s.date} · "
+                            f"{literal(s.client or 'unnamed client')}"
+                            f"{' · ' + literal(s.respondent) if s.respondent else ''} · {s.date} · "
                             f"{s.progress(self.bank)}, {s.answered(self.bank)} of {total}",
                             id=s.id,
                         )
