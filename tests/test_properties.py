@@ -505,6 +505,19 @@ def test_every_way_out_and_hinge_does_what_it_says(any_bank, data):
     check_hinges(any_bank, read)
 
 
+def test_a_way_out_tries_an_answer_the_figures_do_not_contradict(bank):
+    """Found by the property above: the healthiest answer to expansion_source ('broad') is
+    contradicted by a top-10% share of 100%, and the search, trying only the healthiest,
+    paired a nearer answer with a figure move that it did not need. A nearer answer the
+    figures allow is tried alone first."""
+    given = {"expansion_source": "little", "expansion_ready_accounts": "nothing"}
+    figures = {"nrr": 1.0, "grr": 0.0, "top_accounts_expansion_share": 1.0}
+    read = score(bank, Response(given, Metrics(figures)))
+    outs = {out.pattern: out for out in check_way_out(bank, read)}
+    (way,) = outs["product_passive_growth"].ways
+    assert [(c.ref, c.value) for c in way.changes] == [("expansion_source", "largest_mostly")]
+
+
 # --- key figures ---------------------------------------------------------------------------
 
 

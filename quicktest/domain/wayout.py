@@ -12,7 +12,7 @@ measures that track what it changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any, NamedTuple
 
 from quicktest.domain.bank import Bank, Pattern
@@ -142,8 +142,9 @@ def _cheapest(
     choice: Sequence[list[Change]],
 ) -> Way | None:
     """The smallest moves, one per question or metric in `choice`, that together take the
-    target below its level: tried first at the largest of each, then each made as small as
-    it can be while the others hold."""
+    target below its level: tried first at the largest of each (for an answer, the
+    healthiest the figures do not contradict), then each made as small as it can be while
+    the others hold."""
 
     def below(changes: tuple[Change, ...]) -> PatternRead | None:
         changed = after(changes)
@@ -153,9 +154,15 @@ def _cheapest(
         now = next(p for p in changed.patterns if p.pattern.id == target.pattern.id)
         return now if bank.rank(now.level) > bank.rank(target.level) else None
 
-    picked = tuple(options[-1] for options in choice)
-    if below(picked) is None:
+    # Each figure at its largest move; each answer from the healthiest down, since the
+    # healthiest may be one the figures contradict where a nearer one is not.
+    tried = product(
+        *(options[::-1] if options[-1].kind == "answer" else options[-1:] for options in choice)
+    )
+    found = next((p for p in tried if below(p) is not None), None)
+    if found is None:
         return None
+    picked = found
     for index, options in enumerate(choice):
         for option in options:  # nearest first; the one picked works, so this stops there
             smaller = (*picked[:index], option, *picked[index + 1 :])
