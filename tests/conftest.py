@@ -20,6 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+# the shipped bank's questions, in its order, for answers written by hand in tests
+QUESTION_IDS = (
+    "revenue_triggers",
+    "expansion_ready_accounts",
+    "renewal_case",
+    "lost_accounts",
+    "nrr_and_margin",
+    "expansion_source",
+    "headcount_vs_arr",
+)
 
 # No test leans on the machine's speed: hypothesis's per-example deadline (200 ms) failed a
 # property on a busy machine. A hang is still caught: the fuzz tests carry an alarm.

@@ -14,17 +14,8 @@ from hypothesis import strategies as st
 from quicktest.domain.anonymity import shown_groups
 from quicktest.sources.store import Store
 
-from .conftest import older_store, text_of
+from .conftest import QUESTION_IDS, older_store, text_of
 
-QUESTIONS = (
-    "revenue_triggers",
-    "expansion_ready_accounts",
-    "renewal_case",
-    "lost_accounts",
-    "nrr_and_margin",
-    "expansion_source",
-    "headcount_vs_arr",
-)
 CFO = """client: Acme Analytics
 respondent: Dana Lee
 role: CFO
@@ -299,9 +290,9 @@ def test_under_a_threshold_nothing_says_who_answered_what(cli, tmp_path):
     answers = [ALL_ANSWERS, *FEW_ANSWERS]
     days = ["2026-10-01", "2026-10-02", "2026-10-03"]
     first = _three(cli, tmp_path / "a", answers, days, [111, 108, 95])
-    alone = {a["question"] for a in first["answers"] if a["question"] not in QUESTIONS[:2]}
+    alone = {a["question"] for a in first["answers"] if a["question"] not in QUESTION_IDS[:2]}
     assert alone and all(a["counts"] == {} for a in first["answers"] if a["question"] in alone)
-    assert all(a["counts"] for a in first["answers"] if a["question"] in QUESTIONS[:2])
+    assert all(a["counts"] for a in first["answers"] if a["question"] in QUESTION_IDS[:2])
     shown = [e for p in first["patterns"] for e in p["evidence"] if e["source"] == "answer"]
     assert shown and not any(e["ref"] in alone for e in shown)
     assert not any(c["question"] in alone for c in first["conflicts"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, QUESTION_IDS, ROOT
 from .layout import layout_faults
 
 CLIENT = "Halvorsen & Aoki Cloud Infrastructure Analytics"
@@ -59,22 +59,13 @@ SEVEN = [  # respondent, role, answers, figures
         "",
     ),
 ]
-QUESTIONS = (
-    "revenue_triggers",
-    "expansion_ready_accounts",
-    "renewal_case",
-    "lost_accounts",
-    "nrr_and_margin",
-    "expansion_source",
-    "headcount_vs_arr",
-)
 
 
 @pytest.fixture
 def seven(cli, tmp_path):
     """A client report of seven respondents who all answered, one more invited, a sponsor."""
     for day, (who, role, answers, figures) in enumerate(SEVEN, 1):
-        chosen = ", ".join(f"{q}: {a}" for q, a in zip(QUESTIONS, answers.split(), strict=True))
+        chosen = ", ".join(f"{q}: {a}" for q, a in zip(QUESTION_IDS, answers.split(), strict=True))
         path = tmp_path / f"respondent{day}.yaml"
         path.write_text(
             f"client: {CLIENT}\nrespondent: {who}\nrole: {role}\ndate: 2026-10-0{day}\n"
