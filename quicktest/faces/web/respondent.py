@@ -35,15 +35,9 @@ from quicktest.faces.figures import key_figures
 from quicktest.faces.web import views
 from quicktest.faces.web.pages import Pages
 from quicktest.faces.web.settings import Settings
-from quicktest.faces.web.signing import (
-    caller_key,
-    form_token,
-    form_token_ok,
-    signed,
-    unsigned,
-)
+from quicktest.faces.web.signing import form_token, form_token_ok, signed, unsigned
 from quicktest.faces.web.stores import PerThread
-from quicktest.faces.web.throttle import bad_link_delay
+from quicktest.faces.web.throttle import attempt, bad_link_delay
 from quicktest.faces.web.visit import (
     BAD_LINK,
     BadLink,
@@ -176,10 +170,8 @@ class RespondentPages:
         )
 
     def _attempt(self, kind: str, visit: Visit) -> int:
-        """On a worker thread: one more attempt of `kind` by this caller, counted in the
-        store (under a keyed hash of the address) so that every worker counts alike."""
-        caller = caller_key(self.settings.secret, visit.address)
-        return attempts.counted(self.stores.here(), kind, caller, self.now())
+        """On a worker thread: one more attempt of `kind` by this caller (`throttle`)."""
+        return attempt(self.stores.here(), self.settings.secret, kind, visit.address, self.now())
 
     async def _bad_link(self, visit: Visit) -> Response:
         """A link that does not open: logged with the caller's address (never the token),
