@@ -221,6 +221,11 @@ class Verdict(NamedTuple):
         )
         return f"{said}: {verdicts[self.tone]}" if self.tone else said
 
+    def sentence(self, verdicts: Mapping[str, str], currency: str | None = None) -> str:
+        """The verdict's words standing alone, as a card or a list shows them: capitalised."""
+        said = self.words(verdicts, currency)
+        return said[:1].upper() + said[1:]
+
     def as_json(self) -> dict[str, Any]:
         return {"position": self.position, "tone": self.tone}
 

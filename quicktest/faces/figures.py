@@ -29,12 +29,11 @@ def key_figures(bank: Bank, full: FullRead) -> list[KeyFigure]:
     for name in read.key_figures:
         value = read.metrics.value(name)
         verdict = verdicts.get(name)
-        words = verdict.words(bank.verdicts, full.currency) if verdict else ""
         shown.append(
             KeyFigure(
                 ALL[name].label,
                 "" if value is None else format_value(ALL[name], value, full.currency),
-                words[:1].upper() + words[1:],
+                verdict.sentence(bank.verdicts, full.currency) if verdict else "",
                 (verdict.tone or "") if verdict else "",
             )
         )

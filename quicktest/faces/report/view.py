@@ -222,9 +222,8 @@ def _pattern(bank: Bank, full: FullRead, p: PatternRead, ways: dict[str, WayOut]
 def _verdict(bank: Bank, verdict: Verdict | None, currency: str) -> FigureVerdict | None:
     if verdict is None:
         return None
-    words = verdict.words(bank.verdicts, currency)
     return FigureVerdict(
-        words[:1].upper() + words[1:],
+        verdict.sentence(bank.verdicts, currency),
         verdict.position,
         verdict.tone or "",
         verdict.used.benchmark.source,
